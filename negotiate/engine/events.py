@@ -1,0 +1,31 @@
+"""Events: what happened, in one line a player can read. `to` limits an event to one seat."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Event(BaseModel):
+    """One line of the game's story, public unless `to` names the only seat that may see it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    round: int
+    phase: str
+    kind: str
+    text: str
+    to: str | None = None
+
+
+class Story:
+    """Collects the events of one step, stamped with the round and phase they happened in."""
+
+    __slots__ = ("state", "events")
+
+    def __init__(self, state: object):
+        self.state = state
+        self.events: list[Event] = []
+
+    def add(self, kind: str, text: str, to: str | None = None) -> None:
+        state = self.state
+        self.events.append(Event(round=state.round, phase=state.phase, kind=kind, text=text, to=to))  # type: ignore[attr-defined]

@@ -1,0 +1,408 @@
+"""Legality: whose turn it is, why an action is refused, and the actions a seat may take now."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from negotiate.engine.actions import (
+    Accept,
+    ActionModel,
+    Audit,
+    Campaign,
+    Counter,
+    DealSpec,
+    EndPhase,
+    Endorse,
+    InjectShock,
+    Pass,
+    Pause,
+    Propose,
+    PublishEvidence,
+    Ratify,
+    Refuse,
+    Reject,
+    Resume,
+    SeatAction,
+    SendMessage,
+    SidePayment,
+    Suspend,
+    Withdraw,
+)
+from negotiate.engine.deals import OPEN, check_spec, lead_cost, pending_ratification, shortfall
+from negotiate.engine.state import FACILITATOR, Deal, GameState, TermOffer
+from negotiate.engine.table import Table
+
+PLAYER_PHASES = ("negotiation", "ratification", "implementation")
+PHASE_ACTIONS: dict[str, tuple[type[SeatAction], ...]] = {
+    "negotiation": (
+        Propose, Counter, Accept, Reject, Withdraw, SidePayment, Endorse, Campaign, PublishEvidence, SendMessage, Pass,
+    ),
+    "ratification": (Ratify, Refuse, SendMessage),
+    "implementation": (Suspend, Audit, PublishEvidence, SendMessage, Pass),
+}
+SIDE_PAYMENTS = (1, 2, 3, 5)
+
+
+def current_seat(table: Table, state: GameState) -> str | None:
+    """The seat whose turn it is, or None when no seat is to act."""
+    if state.phase in ("negotiation", "implementation"):
+        return table.order[state.turn]
+    if state.phase == "ratification":
+        for seat in table.order:
+            if pending_ratification(table, state, seat):
+                return seat
+    return None
+
+
+def can_pay(table: Table, state: GameState, seat: str, power: str) -> bool:
+    """Whether a seat has a power and the tracks to pay for using it once."""
+    spec = table.types[seat].actions.get(power)
+    if spec is None:
+        return False
+    tracks = state.seats[table.index[seat]].tracks
+    return all(tracks.get(track, 0) >= cost for track, cost in spec.cost.items())
+
+
+def reason(table: Table, state: GameState, action: ActionModel) -> str | None:
+    """Why an action is refused now, in words a player understands; None if it is legal."""
+    if state.phase == "game_over":
+        return "the game is over"
+    if not isinstance(action, SeatAction):
+        return _facilitator_reason(table, state, action)
+    seat = action.seat
+    if seat not in table.seats:
+        return f"unknown seat {seat!r} (expected one of {', '.join(table.order)})"
+    if state.paused:
+        return "the facilitator has paused the game"
+    turn = current_seat(table, state)
+    if turn != seat:
+        if turn is None:
+            return f"no seat acts in the {state.phase} phase"
+        return f"it is {table.name(turn)}'s turn, not {table.name(seat)}'s"
+    if not isinstance(action, PHASE_ACTIONS.get(state.phase, ())):
+        return f"{action.type.replace('_', ' ')} is not possible in the {state.phase} phase"  # type: ignore[attr-defined]
+    return _seat_reason(table, state, action)
+
+
+def _facilitator_reason(table: Table, state: GameState, action: ActionModel) -> str | None:
+    if isinstance(action, Pause):
+        return "the game is already paused" if state.paused else None
+    if isinstance(action, Resume):
+        return None if state.paused else "the game is not paused"
+    if isinstance(action, EndPhase):
+        return None if state.phase in PLAYER_PHASES else f"the {state.phase} phase ends by itself"
+    if isinstance(action, InjectShock):
+        card = table.content.shocks.get(action.card)
+        if card is None or action.card not in shock_cards(table):
+            return f"unknown shock card {action.card!r} in this scenario's decks"
+        if action.target is not None:
+            if action.target not in table.seats:
+                return f"unknown seat {action.target!r}"
+            if card.strikes != "all" and table.seats[action.target].type != card.strikes:
+                return f"{card.name} strikes a {card.strikes} seat, and {table.name(action.target)} is not one"
+            if card.strikes == "all":
+                return f"{card.name} strikes everyone; it takes no target"
+        elif card.strikes != "all" and not _of_type(table, card.strikes):
+            return f"no {card.strikes} seat at this table for {card.name} to strike"
+        return None
+    return "the log decides what can be undone"  # Undo is the Game's to judge
+
+
+def shock_cards(table: Table) -> list[str]:
+    """The shock cards of this scenario's decks."""
+    return table.content.cards(table.scenario.decks.shocks)
+
+
+def _of_type(table: Table, seat_type: str) -> list[str]:
+    return [s for s in table.order if table.seats[s].type == seat_type]
+
+
+def _open_deal(state: GameState, deal_id: int) -> tuple[Deal | None, str | None]:
+    deal = state.deal(deal_id)
+    if deal is None:
+        return None, f"there is no deal #{deal_id}"
+    return deal, None
+
+
+def _seat_reason(table: Table, state: GameState, action: SeatAction) -> str | None:
+    seat = action.seat
+    name = table.name(seat)
+    rules = table.scenario.rules
+    if isinstance(action, SendMessage):
+        if action.to is not None and (action.to not in table.seats or action.to == seat):
+            return "a message goes to another seat at the table, or to all"
+        if state.messages_this_turn >= rules.messages_per_turn:
+            return f"at most {rules.messages_per_turn} messages a turn"
+        return None
+    if isinstance(action, Pass):
+        return None
+    if isinstance(action, DealSpec):
+        if isinstance(action, Counter):
+            deal, problem = _open_deal(state, action.deal)
+            if deal is None:
+                return problem
+            if deal.status != "open" or seat not in deal.parties or seat == deal.proposer:
+                return f"{name} can counter only an open proposal it is party to and did not make"
+        elif _open_count(state, seat) >= rules.max_open:
+            return f"{name} already has {rules.max_open} proposals on the table"
+        return check_spec(table, state, action)
+    if isinstance(action, SidePayment):
+        if "side_payment" not in table.types[seat].actions:
+            return f"{name} cannot make side payments"
+        if action.to == seat or action.to not in table.seats or "budget" not in table.types[action.to].tracks:
+            return "a side payment goes to another seat that holds a budget"
+        if state.seats[table.index[seat]].tracks.get("budget", 0) < action.amount:
+            return f"{name} has less than {action.amount} in its budget"
+        return None
+    if isinstance(action, Campaign):
+        if not can_pay(table, state, seat, "campaign"):
+            return f"{name} cannot campaign (no such power, or not enough to pay for it)"
+        if action.target not in table.states:
+            return "a campaign targets a state's public"
+        return None
+    if isinstance(action, PublishEvidence):
+        if not can_pay(table, state, seat, "publish_evidence"):
+            return f"{name} cannot publish evidence (no such power, or not enough to pay for it)"
+        if action.term not in state.hidden:
+            return f"{action.term!r} is not a term with uncertain effects"
+        if action.term in state.revealed:
+            return "that evidence is already published"
+        return None
+    deal, problem = _open_deal(state, action.deal)  # type: ignore[attr-defined]
+    if deal is None:
+        return problem
+    return _deal_reason(table, state, action, deal)
+
+
+def _deal_reason(table: Table, state: GameState, action: SeatAction, deal: Deal) -> str | None:
+    seat = action.seat
+    name = table.name(seat)
+    if isinstance(action, (Accept, Reject)):
+        if deal.status != "open":
+            return f"deal #{deal.id} is not open for answers ({deal.status})"
+        if seat not in deal.parties:
+            return f"{name} is not a party to deal #{deal.id}"
+        if seat in deal.accepted or seat in deal.rejected:
+            return f"{name} has already answered deal #{deal.id}"
+        return None
+    if isinstance(action, Withdraw):
+        if deal.proposer != seat or deal.status not in OPEN:
+            return f"{name} can withdraw only its own proposals still on the table"
+        return None
+    if isinstance(action, Endorse):
+        if not can_pay(table, state, seat, "endorse"):
+            return f"{name} cannot endorse deals"
+        if deal.status not in OPEN:
+            return f"deal #{deal.id} is no longer on the table"
+        if seat in deal.endorsers or (seat in deal.parties and deal.status != "draft"):
+            return f"{name} already stands behind deal #{deal.id}"
+        if deal.status == "draft" and table.types[seat].state and deal.forum == "global":
+            cost = lead_cost(table, state, seat)
+            if state.seats[table.index[seat]].tracks.get("political_capital", 0) < cost:
+                return f"sponsoring a global proposal costs {name} {cost} political capital (glass house)"
+        return None
+    if isinstance(action, (Ratify, Refuse)):
+        if deal not in pending_ratification(table, state, seat):
+            return f"deal #{deal.id} does not wait for {name}'s ratification"
+        if isinstance(action, Ratify):
+            need = shortfall(table, state, deal, seat)
+            have = state.seats[table.index[seat]].tracks.get("political_capital", 0)
+            if need > have:
+                return f"{name}'s public would reject deal #{deal.id}: ratifying needs {need} political capital, it has {have}"
+        return None
+    if isinstance(action, Suspend):
+        if deal.status != "in_force" or deal.binding or seat not in deal.parties:
+            return f"{name} can suspend only a non-binding deal in force that it is party to"
+        return None
+    if isinstance(action, Audit):
+        if not can_pay(table, state, seat, "audit"):
+            return f"{name} cannot audit (no such power, or not enough to pay for it)"
+        if deal.status != "in_force" or deal.binding:
+            return "only a non-binding deal in force can be audited"
+        if seat in deal.audited_by:
+            return f"{name} has already audited deal #{deal.id} this round"
+        return None
+    return f"unknown action {action!r}"
+
+
+def _open_count(state: GameState, seat: str) -> int:
+    return sum(1 for d in state.deals if d.proposer == seat and d.status in OPEN)
+
+
+# --- enumeration ---------------------------------------------------------------------------
+
+
+def legal_actions(table: Table, state: GameState, seat: str) -> list[ActionModel]:
+    """Every legal action of the seat now. Free-text messages are legal too but not listed;
+    proposals are listed as one standard deal per term, partner and forum, and any other
+    well-formed package can be checked with `reason`."""
+    if seat == FACILITATOR:
+        return _facilitator_actions(table, state)
+    if state.paused or state.phase == "game_over" or current_seat(table, state) != seat:
+        return []
+    if state.phase == "ratification":
+        out: list[ActionModel] = []
+        for deal in pending_ratification(table, state, seat):
+            ratify = Ratify.model_construct(seat=seat, deal=deal.id, reason=None, type="ratify")
+            if _seat_reason(table, state, ratify) is None:
+                out.append(ratify)
+            out.append(Refuse.model_construct(seat=seat, deal=deal.id, reason=None, type="refuse"))
+        return out
+    out = [Pass.model_construct(seat=seat, reason=None, type="pass")]
+    if state.phase == "implementation":
+        return out + implementation_options(table, state, seat)
+    return out + _negotiation_options(table, state, seat)
+
+
+def implementation_options(table: Table, state: GameState, seat: str) -> list[ActionModel]:
+    """What a seat may do in the implementation phase besides passing."""
+    out: list[ActionModel] = []
+    audit = can_pay(table, state, seat, "audit")
+    for deal in state.deals:
+        if deal.status != "in_force" or deal.binding:
+            continue
+        if seat in deal.parties:
+            out.append(Suspend.model_construct(seat=seat, deal=deal.id, reason=None, type="suspend"))
+        if audit and seat not in deal.audited_by:
+            out.append(Audit.model_construct(seat=seat, deal=deal.id, reason=None, type="audit"))
+    out += _evidence_options(table, state, seat)
+    return out
+
+
+def _evidence_options(table: Table, state: GameState, seat: str) -> list[ActionModel]:
+    if not can_pay(table, state, seat, "publish_evidence"):
+        return []
+    return [
+        PublishEvidence.model_construct(seat=seat, term=term, reason=None, type="publish_evidence")
+        for term in state.hidden
+        if term not in state.revealed
+    ]
+
+
+def _negotiation_options(table: Table, state: GameState, seat: str) -> list[ActionModel]:
+    out: list[ActionModel] = []
+    powers = table.types[seat].actions
+    for deal in state.deals:
+        if deal.status not in OPEN:
+            continue
+        if deal.status == "open" and seat in deal.parties and seat not in deal.accepted and seat not in deal.rejected:
+            out.append(Accept.model_construct(seat=seat, deal=deal.id, reason=None, type="accept"))
+            out.append(Reject.model_construct(seat=seat, deal=deal.id, reason=None, type="reject"))
+            if seat != deal.proposer:
+                out += _counters(table, state, seat, deal)
+        if deal.proposer == seat:
+            out.append(Withdraw.model_construct(seat=seat, deal=deal.id, reason=None, type="withdraw"))
+        if "endorse" in powers:
+            endorse = Endorse.model_construct(seat=seat, deal=deal.id, reason=None, type="endorse")
+            if _deal_reason(table, state, endorse, deal) is None:
+                out.append(endorse)
+    tracks = state.seats[table.index[seat]].tracks
+    if "side_payment" in powers:
+        budget = tracks.get("budget", 0)
+        for other in table.order:
+            if other != seat and "budget" in table.types[other].tracks:
+                out += [
+                    SidePayment.model_construct(seat=seat, to=other, amount=a, reason=None, type="side_payment")
+                    for a in SIDE_PAYMENTS
+                    if a <= budget
+                ]
+    if can_pay(table, state, seat, "campaign"):
+        for target in table.states:
+            out += [
+                Campaign.model_construct(seat=seat, target=target, direction=d, reason=None, type="campaign")
+                for d in (1, -1)
+            ]
+    out += _evidence_options(table, state, seat)
+    if "propose" in powers and _open_count(state, seat) < table.scenario.rules.max_open:
+        capital = tracks.get("political_capital", 0)
+        cost = lead_cost(table, state, seat) if table.types[seat].state else 0
+        out += [p for p in standard_proposals(table, seat) if p.forum != "global" or capital >= cost]
+    return out
+
+
+def _counters(table: Table, state: GameState, seat: str, deal: Deal) -> list[ActionModel]:
+    """Counter-proposals one step from a deal: each parameter moved by one, or a term dropped."""
+    out: list[ActionModel] = []
+    base = {
+        "seat": seat, "deal": deal.id, "forum": deal.forum, "parties": deal.parties, "binding": deal.binding,
+        "duration": deal.duration, "region": deal.region, "reason": None, "type": "counter",
+    }
+    for i, offer in enumerate(deal.terms):
+        for key, spec in table.terms[offer.term].params.items():
+            value = offer.params.get(key, spec.default)
+            for step in (-1, 1):
+                if spec.min <= value + step <= spec.max:
+                    changed = offer.model_copy(update={"params": {**offer.params, key: value + step}})
+                    terms = deal.terms[:i] + [changed] + deal.terms[i + 1 :]
+                    out.append(Counter.model_construct(terms=terms, **base))
+        if len(deal.terms) > 1:
+            out.append(Counter.model_construct(terms=deal.terms[:i] + deal.terms[i + 1 :], **base))
+    return [c for c in out if check_spec(table, state, c) is None]  # type: ignore[arg-type]
+
+
+def standard_proposals(table: Table, seat: str) -> list[Propose]:
+    """One standard proposal per term, partner and forum that this seat could table."""
+    return list(_standard_proposals(table, seat))
+
+
+@lru_cache(maxsize=256)
+def _standard_proposals(table: Table, seat: str) -> tuple[Propose, ...]:
+    kind = table.types[seat]
+    out: list[Propose] = []
+
+    def add(forum: str, parties: list[str], offer: TermOffer, binding: bool, region: str | None = None) -> None:
+        out.append(
+            Propose.model_construct(
+                seat=seat, forum=forum, parties=parties, terms=[offer], binding=binding, duration=2,
+                region=region, reason=None, type="propose",
+            )
+        )
+
+    for term_id, term in table.terms.items():
+        bindings = [term.binding == "binding"] if term.binding != "any" else [False, True]
+        if term.scope == "offer":
+            if "bilateral" not in term.forums:
+                continue
+            for giver in table.order:
+                for receiver in table.order:
+                    if seat not in (giver, receiver) or giver == receiver:
+                        continue
+                    if table.seats[giver].type not in term.givers or table.seats[receiver].type not in term.receivers:
+                        continue
+                    if term.same_tier and table.tier(giver) != table.tier(receiver):
+                        continue
+                    for binding in bindings:
+                        add("bilateral", [giver, receiver], TermOffer(term=term_id, giver=giver, receiver=receiver), binding)
+            continue
+        offer = TermOffer(term=term_id)
+        if "global" in term.forums and (kind.state or kind.needs_sponsor):
+            for binding in bindings:
+                add("global", list(table.states), offer, binding)
+        if "regional" in term.forums:
+            for region, members in sorted(table.regions.items()):
+                states = [s for s in members if table.types[s].state]
+                if len(states) >= 3 and (seat in states or kind.needs_sponsor):
+                    for binding in bindings:
+                        add("regional", states, offer, binding, region)
+        if "bilateral" in term.forums and kind.state:
+            for other in table.states:
+                if other != seat:
+                    for binding in bindings:
+                        add("bilateral", [seat, other], offer, binding)
+    return tuple(out)
+
+
+def _facilitator_actions(table: Table, state: GameState) -> list[ActionModel]:
+    if state.phase == "game_over":
+        return []
+    out: list[ActionModel] = [Resume() if state.paused else Pause()]
+    if state.phase in PLAYER_PHASES:
+        out.append(EndPhase())
+    for card_id in shock_cards(table):
+        card = table.content.shocks[card_id]
+        targets: list[str | None] = [None] if card.strikes == "all" else [None, *_of_type(table, card.strikes)]
+        for target in targets:
+            inject = InjectShock(card=card_id, target=target)
+            if _facilitator_reason(table, state, inject) is None:
+                out.append(inject)
+    return out
