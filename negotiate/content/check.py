@@ -163,9 +163,10 @@ def check_all(
             if track is not None and track not in seat.tracks:
                 check.add(source, ("flow", name), f"no track '{track}' on this seat type (expected one of {_list(seat.tracks)})")
         for action, power in seat.actions.items():
-            for track in power.cost:
-                if track not in seat.tracks:
-                    check.add(source, ("actions", action, "cost", track), f"no track '{track}' on this seat type to pay with")
+            for field in ("cost", "gain"):
+                for track in getattr(power, field):
+                    if track not in seat.tracks:
+                        check.add(source, ("actions", action, field, track), f"no track '{track}' on this seat type")
         check.scoring(source, ("objective", "scoring"), seat.objective.scoring, seat, terms)
 
     for source, scenario in scenarios:

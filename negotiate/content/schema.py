@@ -187,6 +187,7 @@ class ActionPower(Model):
     """An action a seat type may take, what it costs and how strong it is."""
 
     cost: dict[str, int] = Field(default_factory=dict, description="track: amount paid")
+    gain: dict[str, int] = Field(default_factory=dict, description="track: amount gained on use")
     strength: int = Field(1, ge=0, description="for campaign: cohesion moved")
 
 

@@ -219,3 +219,22 @@ def pending_ratification(table: Table, state: GameState, seat: str) -> list[Deal
         and seat not in d.ratified
         and seat not in d.refused
     ]
+
+
+def describe(table: Table, deal: Deal) -> str:
+    """A deal in one line: forum, binding, duration and each term with its roles."""
+    kind = "binding" if deal.binding else "non-binding"
+    forum = f"regional ({deal.region})" if deal.forum == "regional" else deal.forum
+    terms = "; ".join(describe_offer(table, offer) for offer in deal.terms)
+    return f"{forum}, {kind}, {deal.duration} round{'s' if deal.duration != 1 else ''}: {terms}"
+
+
+def describe_offer(table: Table, offer: TermOffer) -> str:
+    """One term of a deal in words."""
+    term = table.terms[offer.term]
+    params = full_params(term, offer)
+    detail = ", ".join(f"{term.params[k].label.lower()} {v}" for k, v in params.items())
+    text = term.name.lower() if not term.name.isupper() else term.name
+    if offer.giver:
+        text = f"{table.name(offer.giver)} gives {table.name(offer.receiver or '')} {text}"
+    return f"{text} ({detail})" if detail else text

@@ -8,7 +8,7 @@ from negotiate.content import Content
 from negotiate.content.schema import Scenario, ScenarioSeat, SeatType, Term
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Table:
     """A scenario laid out: seats in turn order, their types, the terms and cards in play."""
 

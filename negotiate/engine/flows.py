@@ -1,0 +1,158 @@
+"""Resolution: deals in force take effect, tracks drift, and people move along each corridor.
+
+Pressure = base + push at the origin + pull at the destination + drift + surge. Legal pathways
+admit up to their capacity as regular flow; enforcement stops part of the rest; what is left
+crosses irregularly. Every number moved is told in the log with its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from negotiate.engine.deals import matches, term_roles
+from negotiate.engine.effects import amount, apply_effects, move_global, move_seat, who
+from negotiate.engine.events import Story
+from negotiate.engine.state import CorridorState, Deal, GameState
+from negotiate.engine.table import Table
+
+
+@dataclass
+class Levers:
+    """What the deals in force do to one corridor this round."""
+
+    capacity: float = 0.0
+    enforcement: float = 0.0
+    protection: float = 0.0
+
+
+def resolve(table: Table, state: GameState, story: Story) -> None:
+    """The whole resolution phase: deal effects, drift, then flows and their consequences."""
+    for deal in state.deals:
+        if deal.status == "in_force":
+            apply_deal(table, state, deal, story)
+    for seat in table.order:
+        apply_effects(table, state, table.types[seat].per_round, {"self": (seat,)}, story, "every round")
+    levers = corridor_levers(table, state)
+    over = False
+    for corridor, lever in zip(state.corridors, levers):
+        over |= move_people(table, state, corridor, lever, story)
+    rules = table.scenario.rules.flow
+    for corridor in state.corridors:
+        corridor.surge = int(corridor.surge * rules.surge_decay)
+    if not over:
+        move_global(table, state, "crisis", -table.scenario.rules.flow.crisis_relief, "no corridor over its threshold", story)
+
+
+def apply_deal(table: Table, state: GameState, deal: Deal, story: Story) -> None:
+    """One round of a deal in force: transfers, effects, and the hidden true effects."""
+    lapsed = state.lapses.get(deal.id, ())
+    active = [p for p in deal.parties if p not in lapsed]
+    for offer in deal.terms:
+        if offer.giver is not None and offer.giver in lapsed:
+            continue
+        term = table.terms[offer.term]
+        why = f"deal #{deal.id}, {term.name.lower()}"
+        roles = term_roles(offer, active)
+        if term.transfer and offer.giver and offer.receiver:
+            due = offer.params[term.transfer]
+            paid = -move_seat(table, state, offer.giver, "budget", -due, f"{why}: payment", story)
+            if paid < due:
+                story.add("deal", f"{table.name(offer.giver)} can pay only {paid} of {due} due under deal #{deal.id}")
+            move_seat(table, state, offer.receiver, "budget", paid, f"{why}: payment", story)
+        apply_effects(table, state, term.effects, roles, story, why, offer.params)
+        truth = "measured effect" if offer.term in state.revealed else "effects not yet measured"
+        for unc, offset in zip(term.uncertain, state.hidden.get(offer.term, ())):
+            change = offset * (offer.params.get(unc.times, 0) if unc.times else 1)
+            if change == 0:
+                continue
+            if unc.who == "global":
+                move_global(table, state, unc.track, change, f"{why}: {truth}", story)
+            else:
+                for seat in who(table, unc.who, unc.track, roles):
+                    move_seat(table, state, seat, unc.track, change, f"{why}: {truth}", story)
+
+
+def corridor_levers(table: Table, state: GameState) -> list[Levers]:
+    """Capacity, enforcement and protection on each corridor from the deals in force."""
+    levers = [Levers() for _ in state.corridors]
+    for deal in state.deals:
+        if deal.status != "in_force":
+            continue
+        lapsed = state.lapses.get(deal.id, ())
+        active = [p for p in deal.parties if p not in lapsed]
+        for offer in deal.terms:
+            if offer.giver is not None and offer.giver in lapsed:
+                continue
+            term = table.terms[offer.term]
+            roles = term_roles(offer, active)
+            for effect in term.corridors:
+                scale = offer.params.get(effect.times, 0) if effect.times else 1
+                for corridor, lever in zip(state.corridors, levers):
+                    if matches(effect.match, corridor, roles):
+                        lever.capacity += effect.capacity * scale
+                        lever.enforcement += effect.enforcement * scale
+                        lever.protection += effect.protection * scale
+    return levers
+
+
+def pressure(table: Table, state: GameState, corridor: CorridorState) -> tuple[int, int, int]:
+    """A corridor's pressure to move, with the push and pull parts of it."""
+    rules = table.scenario.rules.flow
+    push_track = table.types[corridor.origin].flow.push
+    pull_track = table.types[corridor.destination].flow.pull
+    push = state.seats[table.index[corridor.origin]].tracks[push_track] * rules.push_weight if push_track else 0.0
+    pull = state.seats[table.index[corridor.destination]].tracks[pull_track] * rules.pull_weight if pull_track else 0.0
+    total = max(0, amount(corridor.base + push + pull + corridor.drift + corridor.surge))
+    return total, amount(push), amount(pull)
+
+
+def move_people(table: Table, state: GameState, corridor: CorridorState, lever: Levers, story: Story) -> bool:
+    """One corridor's flows and their effects; returns whether irregular flow passed its threshold."""
+    rules = table.scenario.rules.flow
+    total, push, pull = pressure(table, state, corridor)
+    regular = min(total, amount(lever.capacity))
+    rest = total - regular
+    stopped = min(rest, amount(lever.enforcement))
+    irregular = rest - stopped
+    corridor.pressure, corridor.regular, corridor.irregular, corridor.stopped = total, regular, irregular, stopped
+    route = route_name(table, corridor)
+    extra = f", drift {corridor.drift:+d}" if corridor.drift else ""
+    extra += f", surge {corridor.surge:+d}" if corridor.surge else ""
+    story.add(
+        "flow",
+        f"{route}: pressure {total} (base {corridor.base}, push {push}, pull {pull}{extra}): "
+        f"{regular} regular, {irregular} irregular, {stopped} stopped",
+    )
+    origin, destination, transit = corridor.origin, corridor.destination, corridor.transit
+    ends = [(origin, table.types[origin].flow.departures, "departures", irregular)]
+    harmful = max(0, irregular - amount(lever.protection))
+    ends.append((destination, table.types[destination].flow.arrivals, "arrivals", harmful))
+    if transit is not None:
+        ends.append((transit, table.types[transit].flow.crossings, "crossings", irregular))
+    for seat, effects, what, irregular_count in ends:
+        roles = {"self": (seat,)}
+        if regular:
+            apply_effects(table, state, effects.regular, roles, story, f"{regular} regular {what}", scale=regular)
+        if irregular_count:
+            apply_effects(table, state, effects.irregular, roles, story, f"{irregular_count} irregular {what}", scale=irregular_count)
+    for seat, stat, n in ((origin, "regular_out", regular), (origin, "irregular_out", irregular),
+                          (destination, "regular_in", regular), (destination, "irregular_in", irregular)):
+        state.seats[table.index[seat]].stats[stat] += n
+    why = f"{irregular} irregular crossings on {route}"
+    if irregular:
+        move_global(table, state, "welfare", -amount(rules.welfare_per_irregular * irregular), why, story)
+        move_global(table, state, "trafficking", amount(rules.trafficking_per_irregular * irregular), why, story)
+    if stopped and not regular:
+        move_global(table, state, "trafficking", amount(rules.trafficking_per_deterred * stopped),
+                    f"{stopped} stopped on {route} with no legal pathway turn to smugglers", story)
+    excess = irregular - corridor.threshold
+    if excess > 0:
+        move_global(table, state, "crisis", max(1, amount(rules.crisis_per_excess * excess)),
+                    f"{route} over its threshold of {corridor.threshold}", story)
+    return excess > 0
+
+
+def route_name(table: Table, corridor: CorridorState) -> str:
+    """A corridor as players name it: origin to destination (via transit)."""
+    via = f" via {table.name(corridor.transit)}" if corridor.transit else ""
+    return f"{table.name(corridor.origin)} to {table.name(corridor.destination)}{via}"

@@ -1,0 +1,183 @@
+"""A game in progress: the public face of the engine.
+
+One way in (`apply` an action), two ways out (the events it returns, and `view` per seat).
+The log of actions is the game: the state is a fold of it, and undo and load replay it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from negotiate.content import Content
+from negotiate.engine import legal
+from negotiate.engine.actions import (
+    ACTION_ADAPTER,
+    ActionModel,
+    EndPhase,
+    InjectShock,
+    Pause,
+    Resume,
+    SeatAction,
+    Undo,
+    actor,
+)
+from negotiate.engine.events import Event, Story
+from negotiate.engine.machine import RoundMachine
+from negotiate.engine.moves import perform
+from negotiate.engine.rounds import strike
+from negotiate.engine.scoring import ScoreLine, breakdown
+from negotiate.engine.setup import new_state
+from negotiate.engine.state import GameState
+from negotiate.engine.table import Table
+from negotiate.engine.view import SeatView, view
+
+
+class IllegalAction(ValueError):
+    """An action refused by the rules; `reason` says why. The game is unchanged."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+class Game:
+    """One game: its table (scenario and content), its state, its round machine and its log."""
+
+    def __init__(self, content: Content, scenario: str | None = None, seed: int = 0):
+        self.table = Table(content, content.scenario(scenario))
+        self.seed = seed
+        self.log: list[ActionModel] = []
+        self.events: list[Event] = []
+        state = new_state(self.table, seed)
+        self.machine = RoundMachine(self.table, state)
+        self._start(state)
+
+    # --- reading -------------------------------------------------------------------------
+
+    @property
+    def state(self) -> GameState:
+        """The current state. Read it; change it only through `apply`."""
+        return self.machine.state
+
+    @property
+    def current_seat(self) -> str | None:
+        """The seat whose turn it is (None between phases, while paused, or at the end)."""
+        if self.state.paused:
+            return None
+        return legal.current_seat(self.table, self.state)
+
+    @property
+    def is_over(self) -> bool:
+        return self.state.phase == "game_over"
+
+    def legal_actions(self, seat: str) -> list[ActionModel]:
+        """What a seat (or "facilitator") may do now. See `legal.legal_actions` for what is listed."""
+        actions = legal.legal_actions(self.table, self.state, seat)
+        if seat == "facilitator" and self._effective():
+            actions.append(Undo())
+        return actions
+
+    def check(self, action: ActionModel) -> str | None:
+        """Why an action would be refused now, or None if it is legal."""
+        if isinstance(action, Undo):
+            return None if self._effective() else "there is nothing to undo"
+        return legal.reason(self.table, self.state, action)
+
+    def view(self, seat: str) -> SeatView:
+        """All that a seat may see now."""
+        return view(self.table, self.state, seat, self.current_seat)
+
+    def score(self, seat: str) -> list[ScoreLine]:
+        """A seat's score and why, agenda included (a seat's own view has this too)."""
+        return breakdown(self.table, self.state, seat)
+
+    def events_for(self, seat: str | None) -> list[Event]:
+        """The story so far as a seat may read it (None: the public story only)."""
+        return [e for e in self.events if e.to is None or (seat is not None and e.to == seat)]
+
+    # --- acting --------------------------------------------------------------------------
+
+    def apply(self, action: ActionModel | dict[str, Any]) -> list[Event]:
+        """Apply one action: returns what happened, or raises IllegalAction and changes nothing."""
+        if isinstance(action, dict):
+            action = ACTION_ADAPTER.validate_python(action)
+        problem = self.check(action)
+        if problem is not None:
+            raise IllegalAction(problem)
+        self.log.append(action)
+        if isinstance(action, Undo):
+            undone = self._effective(self.log[:-1])[-1]
+            self._replay()
+            story = Story(self.state)
+            story.add("facilitator", f"The facilitator undoes: {undone.type.replace('_', ' ')} by {self.table.name(actor(undone))}")  # type: ignore[attr-defined]
+            self.events += story.events
+            return story.events
+        return self._perform(action)
+
+    def _perform(self, action: ActionModel) -> list[Event]:
+        story = Story(self.state)
+        self.machine.use(self.state, story)
+        end_phase = False
+        if isinstance(action, SeatAction):
+            perform(self.table, self.state, action, story)
+        elif isinstance(action, Pause):
+            self.state.paused = True
+            story.add("facilitator", "The facilitator pauses the game")
+        elif isinstance(action, Resume):
+            self.state.paused = False
+            story.add("facilitator", "The facilitator resumes the game")
+        elif isinstance(action, EndPhase):
+            story.add("facilitator", f"The facilitator ends the {self.state.phase} phase")
+            end_phase = True
+        elif isinstance(action, InjectShock):
+            card = self.table.content.shocks[action.card]
+            targets = [action.target] if action.target else [
+                s for s in self.table.order if card.strikes != "all" and self.table.seats[s].type == card.strikes
+            ]
+            story.add("facilitator", "The facilitator injects a shock")
+            strike(self.table, self.state, action.card, targets, story)
+        if action.reason:
+            story.add("reason", f"{self.table.name(actor(action))}: {action.reason}")
+        self.machine.settle(end_phase)
+        self.events += story.events
+        return story.events
+
+    # --- the log -------------------------------------------------------------------------
+
+    def _start(self, state: GameState) -> None:
+        story = Story(state)
+        self.machine.use(state, story)
+        self.machine.settle()
+        self.events = story.events
+
+    def _effective(self, log: Iterable[ActionModel] | None = None) -> list[ActionModel]:
+        """The log with undone actions taken out: what the state is a fold of."""
+        kept: list[ActionModel] = []
+        for action in self.log if log is None else log:
+            if isinstance(action, Undo):
+                if kept:
+                    kept.pop()
+            else:
+                kept.append(action)
+        return kept
+
+    def _replay(self) -> None:
+        """Rebuild the state from the scenario, the seed and the effective log."""
+        self._start(new_state(self.table, self.seed))
+        for action in self._effective():
+            problem = legal.reason(self.table, self.state, action)
+            if problem is not None:
+                raise IllegalAction(f"the log cannot be replayed: {problem}")
+            self._perform(action)
+
+    @classmethod
+    def replayed(cls, content: Content, scenario: str, seed: int, log: Iterable[ActionModel]) -> Game:
+        """A game rebuilt from its scenario, seed and log (each action checked again)."""
+        game = cls(content, scenario, seed)
+        for number, action in enumerate(log, 1):
+            try:
+                game.apply(action)
+            except IllegalAction as exc:
+                raise IllegalAction(f"action {number} ({action.type}) is refused: {exc.reason}") from None  # type: ignore[attr-defined]
+        return game

@@ -1,0 +1,103 @@
+"""Save files: the log of actions with the scenario and seed (JSON, with a format version).
+
+Loading replays the log and checks the final digest, so a save that was edited, cut short or
+made with other content is caught with a clear error rather than a strange game.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from negotiate.content import Content
+from negotiate.content.loader import format_loc
+from negotiate.engine.actions import Action
+from negotiate.engine.game import Game, IllegalAction
+
+FORMAT = 1
+
+
+class SaveError(ValueError):
+    """A save file that cannot be loaded; the message says which file and why."""
+
+
+class SaveFile(BaseModel):
+    """The JSON shape of a save."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: int
+    game: Literal["negotiate"] = "negotiate"
+    scenario: str
+    seed: int
+    year: int | None = None
+    phase: str | None = None
+    actions: list[Action]
+    digest: str
+
+
+def digest(game: Game) -> str:
+    """A fingerprint of the whole state: equal digests, equal games."""
+    return hashlib.sha256(game.state.model_dump_json().encode()).hexdigest()[:16]
+
+
+def to_save(game: Game) -> dict[str, Any]:
+    """A game as save data (JSON-ready)."""
+    data = SaveFile(
+        format=FORMAT,
+        scenario=game.table.scenario.id,
+        seed=game.seed,
+        year=game.table.year(game.state.round),
+        phase=game.state.phase,
+        actions=game.log,  # type: ignore[arg-type]
+        digest=digest(game),
+    )
+    return data.model_dump(mode="json", exclude_none=True)
+
+
+def write_save(game: Game, path: Path) -> None:
+    """Write a save atomically: a crash mid-write never leaves half a file."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(to_save(game), indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+def from_save(content: Content, data: Any, where: str = "save") -> Game:
+    """Rebuild a game from save data, checking its format, every action and its digest."""
+    if isinstance(data, dict) and isinstance(data.get("format"), int) and data["format"] > FORMAT:
+        raise SaveError(
+            f"{where}: made by a newer version of negotiate (save format {data['format']}; this version reads up to {FORMAT})"
+        )
+    try:
+        save = SaveFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise SaveError(f"{where}: {format_loc(tuple(first['loc'])) or 'top'}: {first['msg']} (the save is damaged)") from None
+    if save.scenario not in content.scenarios:
+        raise SaveError(f"{where}: scenario {save.scenario!r} is not in the content folder {content.root}")
+    try:
+        game = Game.replayed(content, save.scenario, save.seed, save.actions)
+    except IllegalAction as exc:
+        raise SaveError(f"{where}: {exc.reason} (the save is damaged, or the content changed since)") from None
+    if digest(game) != save.digest:
+        raise SaveError(f"{where}: replaying the log does not give the saved game (digest {digest(game)}, saved {save.digest}); the content changed since, or the file was edited")
+    return game
+
+
+def read_save(content: Content, path: Path) -> Game:
+    """Load a save file from disk."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SaveError(f"{path}: cannot be read: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SaveError(f"{path}:{exc.lineno}: not a save file: {exc.msg} (column {exc.colno})") from None
+    return from_save(content, data, str(path))

@@ -1,0 +1,112 @@
+"""Scoring: public objectives, secret agendas and governance milestones; collapse takes most away."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from negotiate.content.schema import DealScore, GovernanceScore, ScoreRule, StatScore, ThresholdScore, TrackScore
+from negotiate.engine.deals import governance_level
+from negotiate.engine.state import GameState
+from negotiate.engine.table import Table
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One reason for points: where it comes from (objective, agenda, milestone, collapse)."""
+
+    source: str
+    label: str
+    points: float
+
+
+def breakdown(table: Table, state: GameState, seat: str, agenda: bool = True) -> list[ScoreLine]:
+    """Why a seat has its score; with `agenda`, its secret agenda counts too."""
+    lines = [ScoreLine("objective", r.label, _points(table, state, seat, r)) for r in table.types[seat].objective.scoring]
+    if agenda:
+        card = table.content.agendas[state.secrets[seat].agenda]
+        lines += [ScoreLine("agenda", f"{card.name}: {r.label}", _points(table, state, seat, r)) for r in card.scoring]
+    reached = state.global_tracks["governance"]
+    for level, bonus in sorted(table.scenario.rules.milestones.items()):
+        if reached >= level and _advocate(table, state, seat, level):
+            lines.append(ScoreLine("milestone", f"Signed or championed governance level {level}", float(bonus)))
+    if state.collapsed:
+        total = sum(line.points for line in lines)
+        keep = table.scenario.rules.collapse_keep
+        lines.append(ScoreLine("collapse", f"The system collapsed: only {keep:.0%} kept", -round(total * (1 - keep), 2)))
+    return lines
+
+
+def total(lines: list[ScoreLine]) -> float:
+    """The sum of a breakdown, to one decimal."""
+    return round(sum(line.points for line in lines), 1)
+
+
+def _advocate(table: Table, state: GameState, seat: str, level: int) -> bool:
+    """Whether a seat signed, proposed, sponsored or endorsed a deal in force at this level."""
+    for deal in state.deals:
+        if deal.starts is None or governance_level(table, deal) < level:
+            continue
+        if seat in deal.parties or seat in deal.endorsers or seat == deal.proposer:
+            return True
+    return False
+
+
+def _points(table: Table, state: GameState, seat: str, rule: ScoreRule) -> float:
+    if isinstance(rule, TrackScore):
+        value = _track(table, state, seat, rule.track, rule.scope)
+        if rule.from_start:
+            value -= _start(table, seat, rule.track, rule.scope)
+        return round(rule.weight * value, 2)
+    if isinstance(rule, ThresholdScore):
+        value = _track(table, state, seat, rule.track, rule.scope)
+        hit = value >= rule.at_least if rule.at_least is not None else value <= (rule.at_most or 0)
+        return float(rule.points) if hit else 0.0
+    if isinstance(rule, StatScore):
+        return round(rule.weight * state.seats[table.index[seat]].stats.get(rule.stat, 0), 2)
+    if isinstance(rule, DealScore):
+        return float(rule.points * _deals(table, state, seat, rule))
+    if isinstance(rule, GovernanceScore):
+        return float(rule.points) if state.global_tracks["governance"] >= rule.at_least else 0.0
+    raise TypeError(rule)
+
+
+def _track(table: Table, state: GameState, seat: str, track: str, scope: str) -> int:
+    if scope == "global":
+        return state.global_tracks[track]
+    return state.seats[table.index[seat]].tracks[track]
+
+
+def _start(table: Table, seat: str, track: str, scope: str) -> int:
+    if scope == "global":
+        return table.scenario.global_tracks[track].start
+    return table.seats[seat].tracks.get(track, table.types[seat].tracks[track].start)
+
+
+def _deals(table: Table, state: GameState, seat: str, rule: DealScore) -> int:
+    count = 0
+    for deal in state.deals:
+        if deal.starts is None:
+            continue
+        for offer in deal.terms:
+            if rule.term is not None and offer.term != rule.term:
+                continue
+            if (rule.role == "giver" and offer.giver == seat) or (rule.role == "receiver" and offer.receiver == seat) or (
+                rule.role == "party" and seat in deal.parties
+            ):
+                count += 1
+                break
+    return count
+
+
+def public_scores(table: Table, state: GameState) -> dict[str, float]:
+    """Scores everyone may see during play: without the secret agendas."""
+    return {seat: total(breakdown(table, state, seat, agenda=False)) for seat in table.order}
+
+
+def final_scores(table: Table, state: GameState) -> tuple[dict[str, float], list[str]]:
+    """Final scores with agendas revealed, and the winners (nobody wins a collapse)."""
+    scores = {seat: total(breakdown(table, state, seat)) for seat in table.order}
+    if state.collapsed:
+        return scores, []
+    best = max(scores.values())
+    return scores, [seat for seat, score in scores.items() if score == best]

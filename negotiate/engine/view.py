@@ -1,0 +1,80 @@
+"""What one seat may see: public tracks, deals and evidence, its own hand and agenda, its mail.
+
+A view is a snapshot: later play does not change it. Nothing secret of another seat is in it:
+not their agendas or hands, not the hidden true effects of terms, not unaudited lapses.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from negotiate.engine.scoring import ScoreLine, breakdown
+from negotiate.engine.state import CorridorState, Deal, Forecast, GameState, Message, SeatState
+from negotiate.engine.table import Table
+
+
+class SeatView(BaseModel):
+    """Everything one seat may know, at one moment of the game."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    seat: str
+    scenario: str
+    round: int
+    year: int
+    rounds: int
+    phase: str
+    turn: str | None
+    paused: bool
+    window: bool
+    beats_left: int
+    shock: str | None
+    shock_targets: list[str]
+    trend: str | None
+    global_tracks: dict[str, int]
+    seats: list[SeatState]
+    corridors: list[CorridorState]
+    deals: list[Deal]
+    evidence: dict[str, list[int]]
+    messages: list[Message]
+    agenda: str
+    hand: list[Forecast]
+    scores: dict[str, float]
+    my_score: list[ScoreLine]
+    winners: list[str]
+    agendas: dict[str, str]
+
+
+def view(table: Table, state: GameState, seat: str, turn: str | None) -> SeatView:
+    """The seat's view of the state (a copy)."""
+    if seat not in table.seats:
+        raise KeyError(f"unknown seat {seat!r} (expected one of {', '.join(table.order)})")
+    snapshot = state.fork()
+    over = state.phase == "game_over"
+    return SeatView(
+        seat=seat,
+        scenario=state.scenario,
+        round=state.round,
+        year=table.year(state.round),
+        rounds=table.rounds,
+        phase=state.phase,
+        turn=turn,
+        paused=state.paused,
+        window=state.window,
+        beats_left=max(0, table.scenario.rules.beats - state.beats),
+        shock=state.shock,
+        shock_targets=snapshot.shock_targets,
+        trend=state.trend,
+        global_tracks=snapshot.global_tracks,
+        seats=snapshot.seats,
+        corridors=snapshot.corridors,
+        deals=snapshot.deals,
+        evidence={term: list(state.hidden[term]) for term in state.revealed},
+        messages=[m for m in state.messages if m.to is None or seat in (m.to, m.sender)],
+        agenda=state.secrets[seat].agenda,
+        hand=list(state.secrets[seat].hand),
+        scores=dict(state.scores),
+        my_score=breakdown(table, state, seat),
+        winners=list(state.winners),
+        agendas={s: state.secrets[s].agenda for s in table.order} if over else {},
+    )
