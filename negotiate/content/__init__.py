@@ -34,7 +34,9 @@ class Content:
         try:
             return self.scenarios[scenario_id]
         except KeyError:
-            raise KeyError(f"no scenario '{scenario_id}' (expected one of {', '.join(sorted(self.scenarios))})") from None
+            raise KeyError(
+                f"no scenario '{scenario_id}' (expected one of {', '.join(sorted(self.scenarios))})"
+            ) from None
 
     def cards(self, deck_ids: list[str]) -> list[str]:
         """The card ids of several decks, in order."""

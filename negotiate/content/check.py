@@ -21,8 +21,11 @@ from negotiate.content.schema import (
     ShockCard,
     StatScore,
     Term,
+    ThresholdScore,
+    TrackScore,
     TrendCard,
 )
+
 
 class Checker:
     """Collects problems while walking the validated content and its source files."""
@@ -51,21 +54,36 @@ class Checker:
             return [name] if name in self.seat_types else None
         return context.get(who)
 
-    def effects(self, source: SourceFile, loc: Loc, effects: Iterable[Effect], context: dict[str, list[str]],
-                params: Iterable[str] = ()) -> None:
+    def effects(
+        self,
+        source: SourceFile,
+        loc: Loc,
+        effects: Iterable[Effect],
+        context: dict[str, list[str]],
+        params: Iterable[str] = (),
+    ) -> None:
         """Check each effect's `who`, `track` and `times` against what this place allows."""
         allowed = [w for w in context if w != "global"] + ["global"]
         for i, effect in enumerate(effects):
             here = (*loc, i)
             self.track_of(source, here, effect.who, effect.track, context, allowed)
             if effect.times is not None and effect.times not in params:
-                self.add(source, (*here, "times"), f"unknown parameter '{effect.times}' (expected one of {_list(params) or 'none: this card has no parameters'})")
+                self.add(
+                    source,
+                    (*here, "times"),
+                    f"unknown parameter '{effect.times}' (expected one of {_list(params) or 'none: this card has no parameters'})",
+                )
 
-    def track_of(self, source: SourceFile, loc: Loc, who: str, track: str,
-                 context: dict[str, list[str]], allowed: list[str]) -> None:
+    def track_of(
+        self, source: SourceFile, loc: Loc, who: str, track: str, context: dict[str, list[str]], allowed: list[str]
+    ) -> None:
         if who == "global":
             if track not in GLOBAL_TRACKS:
-                self.add(source, (*loc, "track"), f"unknown global track '{track}' (expected one of {', '.join(GLOBAL_TRACKS)})")
+                self.add(
+                    source,
+                    (*loc, "track"),
+                    f"unknown global track '{track}' (expected one of {', '.join(GLOBAL_TRACKS)})",
+                )
             return
         owners = self.owners(who, context)
         if owners is None:
@@ -83,26 +101,39 @@ class Checker:
             if role not in roles:
                 self.add(source, (*loc, "match", end), f"unknown role '{role}' (expected one of {', '.join(roles)})")
 
-    def corridor_effects(self, source: SourceFile, loc: Loc, effects: Iterable[CorridorEffect], roles: tuple[str, ...]) -> None:
+    def corridor_effects(
+        self, source: SourceFile, loc: Loc, effects: Iterable[CorridorEffect], roles: tuple[str, ...]
+    ) -> None:
         for i, effect in enumerate(effects):
             self.corridor_match(source, (*loc, i), effect.match, roles)
 
-    def scoring(self, source: SourceFile, loc: Loc, rules: Iterable[ScoreRule], seat: SeatType | None,
-                terms: dict[str, Term]) -> None:
+    def scoring(
+        self, source: SourceFile, loc: Loc, rules: Iterable[ScoreRule], seat: SeatType | None, terms: dict[str, Term]
+    ) -> None:
         for i, rule in enumerate(rules):
             here = (*loc, i)
             if isinstance(rule, StatScore):
                 if rule.stat not in STATS:
-                    self.add(source, (*here, "stat"), f"unknown stat '{rule.stat}' (expected one of {', '.join(STATS)})")
+                    self.add(
+                        source, (*here, "stat"), f"unknown stat '{rule.stat}' (expected one of {', '.join(STATS)})"
+                    )
             elif isinstance(rule, DealScore):
                 if rule.term is not None and rule.term not in terms:
                     self.add(source, (*here, "term"), f"unknown term '{rule.term}' (expected one of {_list(terms)})")
-            elif hasattr(rule, "track"):
+            elif isinstance(rule, (TrackScore, ThresholdScore)):
                 if rule.scope == "global":
                     if rule.track not in GLOBAL_TRACKS:
-                        self.add(source, (*here, "track"), f"unknown global track '{rule.track}' (expected one of {', '.join(GLOBAL_TRACKS)})")
+                        self.add(
+                            source,
+                            (*here, "track"),
+                            f"unknown global track '{rule.track}' (expected one of {', '.join(GLOBAL_TRACKS)})",
+                        )
                 elif seat is not None and rule.track not in seat.tracks:
-                    self.add(source, (*here, "track"), f"seat type {seat.id} has no track '{rule.track}' (expected one of {_list(seat.tracks)})")
+                    self.add(
+                        source,
+                        (*here, "track"),
+                        f"seat type {seat.id} has no track '{rule.track}' (expected one of {_list(seat.tracks)})",
+                    )
 
 
 def _list(names: Iterable[str]) -> str:
@@ -131,23 +162,29 @@ def check_all(
         for i, card in enumerate(deck.cards):
             if card.id in index[deck.kind]:
                 other, _ = sources[(deck.kind, card.id)]
-                check.add(source, ("cards", i, "id"), f"{deck.kind} '{card.id}' is defined twice (also in {other.path})")
+                check.add(
+                    source, ("cards", i, "id"), f"{deck.kind} '{card.id}' is defined twice (also in {other.path})"
+                )
             index[deck.kind][card.id] = card
             sources[(deck.kind, card.id)] = (source, i)
     terms: dict[str, Term] = index["term"]
 
-    for (kind, _), (source, i) in sources.items():
-        card = index[kind][_]
+    for (kind, card_id), (source, i) in sources.items():
+        card = index[kind][card_id]
         loc: Loc = ("cards", i)
         if isinstance(card, ShockCard):
             _check_shock(check, source, loc, card)
         elif isinstance(card, TrendCard):
-            context = {"global": []}
-            check.effects(source, (*loc, "effects"), card.effects, context)
+            check.effects(source, (*loc, "effects"), card.effects, {"global": []})
             check.corridor_effects(source, (*loc, "corridors"), card.corridors, ("any",))
         elif isinstance(card, AgendaCard):
-            seat = check.seat_type(source, (*loc, "seat_type"), card.seat_type)
-            check.scoring(source, (*loc, "scoring"), card.scoring, seat, terms)
+            check.scoring(
+                source,
+                (*loc, "scoring"),
+                card.scoring,
+                check.seat_type(source, (*loc, "seat_type"), card.seat_type),
+                terms,
+            )
         elif isinstance(card, Term):
             _check_term(check, source, loc, card)
 
@@ -161,7 +198,11 @@ def check_all(
         for name in ("push", "pull"):
             track = getattr(seat.flow, name)
             if track is not None and track not in seat.tracks:
-                check.add(source, ("flow", name), f"no track '{track}' on this seat type (expected one of {_list(seat.tracks)})")
+                check.add(
+                    source,
+                    ("flow", name),
+                    f"no track '{track}' on this seat type (expected one of {_list(seat.tracks)})",
+                )
         for action, power in seat.actions.items():
             for field in ("cost", "gain"):
                 for track in getattr(power, field):
@@ -201,19 +242,29 @@ def _check_term(check: Checker, source: SourceFile, loc: Loc, term: Term) -> Non
         here = (*loc, "uncertain", i)
         check.track_of(source, here, unc.who, unc.track, context, list(context))
         if unc.times is not None and unc.times not in term.params:
-            check.add(source, (*here, "times"), f"unknown parameter '{unc.times}' (expected one of {_list(term.params) or 'none'})")
+            check.add(
+                source,
+                (*here, "times"),
+                f"unknown parameter '{unc.times}' (expected one of {_list(term.params) or 'none'})",
+            )
     for i, corridor in enumerate(term.corridors):
         here = (*loc, "corridors", i)
         check.corridor_match(source, here, corridor.match, roles)
         if corridor.times is not None and corridor.times not in term.params:
-            check.add(source, (*here, "times"), f"unknown parameter '{corridor.times}' (expected one of {_list(term.params) or 'none'})")
+            check.add(
+                source,
+                (*here, "times"),
+                f"unknown parameter '{corridor.times}' (expected one of {_list(term.params) or 'none'})",
+            )
     if term.transfer:
         for j, giver in enumerate(term.givers):
             seat = check.seat_types.get(giver)
             if seat is not None and "budget" not in seat.tracks:
                 check.add(source, (*loc, "givers", j), f"seat type {giver} has no budget to pay a transfer from")
     if term.scope == "offer" and "strain" in term.model_fields_set and "party" in term.strain:
-        check.add(source, (*loc, "strain", "party"), "a term offered by one seat to another has giver and receiver strain")
+        check.add(
+            source, (*loc, "strain", "party"), "a term offered by one seat to another has giver and receiver strain"
+        )
 
 
 def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, index: dict[str, Any]) -> None:
@@ -225,7 +276,11 @@ def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, inde
         for track, value in seat.tracks.items():
             spec = seat_type.tracks.get(track)
             if spec is None:
-                check.add(source, ("seats", i, "tracks", track), f"seat type {seat.type} has no track '{track}' (expected one of {_list(seat_type.tracks)})")
+                check.add(
+                    source,
+                    ("seats", i, "tracks", track),
+                    f"seat type {seat.type} has no track '{track}' (expected one of {_list(seat_type.tracks)})",
+                )
             elif not spec.min <= value <= spec.max:
                 check.add(source, ("seats", i, "tracks", track), f"{value} is outside {spec.min}..{spec.max}")
     states = [s for s in scenario.seats if s.type in check.seat_types and check.seat_types[s.type].state]
@@ -244,14 +299,22 @@ def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, inde
             check.add(source, ("corridors", i), "origin, destination and transit must be different seats")
     governance = scenario.global_tracks.get("governance")
     if governance is not None and governance.max != len(GOVERNANCE_LEVELS) - 1:
-        check.add(source, ("global_tracks", "governance", "max"), f"governance has {len(GOVERNANCE_LEVELS)} levels, so its max must be {len(GOVERNANCE_LEVELS) - 1}")
+        check.add(
+            source,
+            ("global_tracks", "governance", "max"),
+            f"governance has {len(GOVERNANCE_LEVELS)} levels, so its max must be {len(GOVERNANCE_LEVELS) - 1}",
+        )
     expected = {"shocks": "shock", "trends": "trend", "agendas": "agenda", "terms": "term"}
     for field, kind in expected.items():
         for j, deck_id in enumerate(getattr(scenario.decks, field)):
             deck = index["decks"].get(deck_id)
             if deck is None:
                 known = [d for d, (k, _) in index["decks"].items() if k == kind]
-                check.add(source, ("decks", field, j), f"unknown {kind} deck '{deck_id}' (expected one of {_list(known) or 'none found'})")
+                check.add(
+                    source,
+                    ("decks", field, j),
+                    f"unknown {kind} deck '{deck_id}' (expected one of {_list(known) or 'none found'})",
+                )
             elif deck[0] != kind:
                 check.add(source, ("decks", field, j), f"deck '{deck_id}' holds {deck[0]} cards, not {kind} cards")
     for j, term_id in enumerate(scenario.decks.exclude_terms):
@@ -266,8 +329,13 @@ def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, inde
     }
     for i, seat in enumerate(scenario.seats):
         if seat.type in check.seat_types and seat.type not in agenda_types:
-            check.add(source, ("seats", i, "type"), f"the scenario's agenda decks hold no agenda for seat type {seat.type}")
+            check.add(
+                source, ("seats", i, "type"), f"the scenario's agenda decks hold no agenda for seat type {seat.type}"
+            )
     for level in scenario.rules.milestones:
         if not 0 <= level < len(GOVERNANCE_LEVELS):
-            check.add(source, ("rules", "milestones", level), f"governance level {level} does not exist (0..{len(GOVERNANCE_LEVELS) - 1})")
-
+            check.add(
+                source,
+                ("rules", "milestones", level),
+                f"governance level {level} does not exist (0..{len(GOVERNANCE_LEVELS) - 1})",
+            )

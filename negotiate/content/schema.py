@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", description="a lower-case identifier")]
 Forum = Literal["bilateral", "regional", "global"]
+Power = Literal["propose", "side_payment", "endorse", "campaign", "publish_evidence", "audit"]
 GLOBAL_TRACKS = ("governance", "welfare", "crisis", "trafficking")
 GOVERNANCE_LEVELS = ("none", "patchwork", "regional", "global compact", "binding convention")
 
@@ -226,10 +227,7 @@ class SeatType(Model):
     needs_sponsor: bool = Field(False, description="its proposals wait for a state's endorsement")
     tracks: dict[Id, TrackSpec] = Field(min_length=1)
     per_round: list[Effect] = Field(default_factory=list, description="slow drift every round")
-    actions: dict[
-        Literal["propose", "side_payment", "endorse", "campaign", "publish_evidence", "audit"],
-        ActionPower,
-    ] = Field(default_factory=dict)
+    actions: dict[Power, ActionPower] = Field(default_factory=dict)
     flow: FlowRole = FlowRole()
     objective: Objective
 
@@ -398,13 +396,13 @@ class FlowRules(Model):
 
     push_weight: float = Field(0.5, description="pressure per point of the origin's push track")
     pull_weight: float = Field(0.5, description="pressure per point of the destination's pull track")
-    crisis_per_excess: float = Field(0.5, description="crisis per irregular arrival over threshold")
+    crisis_per_excess: float = Field(0.5, description="crisis per irregular arrival over a threshold")
     crisis_relief: int = Field(1, description="crisis falls by this when no corridor is over")
-    welfare_per_irregular: float = Field(0.25, description="welfare lost per irregular crossing")
+    welfare_per_irregular: float = Field(0.1, description="welfare lost per irregular crossing")
     trafficking_per_deterred: float = Field(
-        0.5, description="trafficking per crossing stopped on a corridor without pathways"
+        0.25, description="trafficking per crossing stopped on a corridor without pathways"
     )
-    trafficking_per_irregular: float = Field(0.2)
+    trafficking_per_irregular: float = Field(0.1, description="trafficking per irregular crossing")
     surge_decay: float = Field(0.5, description="share of a surge left after a round")
 
 

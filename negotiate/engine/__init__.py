@@ -1,9 +1,9 @@
 """The engine: a pure, deterministic game of negotiation. No UI, no I/O but save files, no clock.
 
-    game = Game(load_content(), "compact-2030", seed=7)
-    seat = game.current_seat
-    game.apply(game.legal_actions(seat)[0])
-    game.view(seat)
+game = Game(load_content(), "compact-2030", seed=7)
+seat = game.current_seat
+game.apply(game.legal_actions(seat)[0])
+game.view(seat)
 """
 
 from negotiate.engine.actions import ACTION_ADAPTER, Action, ActionModel

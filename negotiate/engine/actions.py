@@ -18,6 +18,7 @@ class ActionModel(BaseModel):
     """Base of every action."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    type: str
     reason: str | None = Field(None, description="why, in one line (shown in the log)")
 
 

@@ -36,7 +36,7 @@ def check_spec(table: Table, state: GameState, spec: DealSpec) -> str | None:
     problem = _check_forum(table, spec)
     if problem:
         return problem
-    givers_receivers = set()
+    givers_receivers: set[str | None] = set()
     seen = set()
     for offer in spec.terms:
         problem = check_offer(table, spec, offer)
@@ -188,7 +188,9 @@ def matches(match: CorridorMatch, corridor: CorridorState, roles: dict[str, Sequ
     return match.both_ways and _ends_match(match, corridor.destination, corridor.origin, corridor.transit, roles)
 
 
-def _ends_match(match: CorridorMatch, origin: str, destination: str, transit: str | None, roles: dict[str, Sequence[str]]) -> bool:
+def _ends_match(
+    match: CorridorMatch, origin: str, destination: str, transit: str | None, roles: dict[str, Sequence[str]]
+) -> bool:
     for role, seat in ((match.origin, origin), (match.destination, destination), (match.transit, transit)):
         if role == "any":
             continue

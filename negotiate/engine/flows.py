@@ -33,14 +33,35 @@ def resolve(table: Table, state: GameState, story: Story) -> None:
     for seat in table.order:
         apply_effects(table, state, table.types[seat].per_round, {"self": (seat,)}, story, "every round")
     levers = corridor_levers(table, state)
-    over = False
-    for corridor, lever in zip(state.corridors, levers):
-        over |= move_people(table, state, corridor, lever, story)
+    totals = [move_people(table, state, corridor, lever, story) for corridor, lever in zip(state.corridors, levers)]
+    irregular, unprotected, excess = (sum(column) for column in zip(*totals))
     rules = table.scenario.rules.flow
     for corridor in state.corridors:
         corridor.surge = int(corridor.surge * rules.surge_decay)
-    if not over:
-        move_global(table, state, "crisis", -table.scenario.rules.flow.crisis_relief, "no corridor over its threshold", story)
+    if irregular:
+        why = f"{irregular} irregular crossings in all"
+        move_global(table, state, "welfare", -amount(rules.welfare_per_irregular * irregular), why, story)
+        move_global(table, state, "trafficking", amount(rules.trafficking_per_irregular * irregular), why, story)
+    if unprotected:
+        move_global(
+            table,
+            state,
+            "trafficking",
+            amount(rules.trafficking_per_deterred * unprotected),
+            f"{unprotected} people stopped where no legal pathway exists turn to smugglers",
+            story,
+        )
+    if excess:
+        move_global(
+            table,
+            state,
+            "crisis",
+            amount(rules.crisis_per_excess * excess),
+            f"{excess} irregular arrivals over corridor thresholds",
+            story,
+        )
+    else:
+        move_global(table, state, "crisis", -rules.crisis_relief, "no corridor over its threshold", story)
 
 
 def apply_deal(table: Table, state: GameState, deal: Deal, story: Story) -> None:
@@ -106,9 +127,11 @@ def pressure(table: Table, state: GameState, corridor: CorridorState) -> tuple[i
     return total, amount(push), amount(pull)
 
 
-def move_people(table: Table, state: GameState, corridor: CorridorState, lever: Levers, story: Story) -> bool:
-    """One corridor's flows and their effects; returns whether irregular flow passed its threshold."""
-    rules = table.scenario.rules.flow
+def move_people(
+    table: Table, state: GameState, corridor: CorridorState, lever: Levers, story: Story
+) -> tuple[int, int, int]:
+    """One corridor's flows and their effects on its seats; returns its irregular crossings,
+    those stopped where no pathway exists, and the excess over its threshold."""
     total, push, pull = pressure(table, state, corridor)
     regular = min(total, amount(lever.capacity))
     rest = total - regular
@@ -121,7 +144,8 @@ def move_people(table: Table, state: GameState, corridor: CorridorState, lever: 
     story.add(
         "flow",
         f"{route}: pressure {total} (base {corridor.base}, push {push}, pull {pull}{extra}): "
-        f"{regular} regular, {irregular} irregular, {stopped} stopped",
+        f"{regular} regular, {irregular} irregular, {stopped} stopped"
+        + (f", {irregular - corridor.threshold} over its threshold" if irregular > corridor.threshold else ""),
     )
     origin, destination, transit = corridor.origin, corridor.destination, corridor.transit
     ends = [(origin, table.types[origin].flow.departures, "departures", irregular)]
@@ -134,22 +158,23 @@ def move_people(table: Table, state: GameState, corridor: CorridorState, lever: 
         if regular:
             apply_effects(table, state, effects.regular, roles, story, f"{regular} regular {what}", scale=regular)
         if irregular_count:
-            apply_effects(table, state, effects.irregular, roles, story, f"{irregular_count} irregular {what}", scale=irregular_count)
-    for seat, stat, n in ((origin, "regular_out", regular), (origin, "irregular_out", irregular),
-                          (destination, "regular_in", regular), (destination, "irregular_in", irregular)):
+            apply_effects(
+                table,
+                state,
+                effects.irregular,
+                roles,
+                story,
+                f"{irregular_count} irregular {what}",
+                scale=irregular_count,
+            )
+    for seat, stat, n in (
+        (origin, "regular_out", regular),
+        (origin, "irregular_out", irregular),
+        (destination, "regular_in", regular),
+        (destination, "irregular_in", irregular),
+    ):
         state.seats[table.index[seat]].stats[stat] += n
-    why = f"{irregular} irregular crossings on {route}"
-    if irregular:
-        move_global(table, state, "welfare", -amount(rules.welfare_per_irregular * irregular), why, story)
-        move_global(table, state, "trafficking", amount(rules.trafficking_per_irregular * irregular), why, story)
-    if stopped and not regular:
-        move_global(table, state, "trafficking", amount(rules.trafficking_per_deterred * stopped),
-                    f"{stopped} stopped on {route} with no legal pathway turn to smugglers", story)
-    excess = irregular - corridor.threshold
-    if excess > 0:
-        move_global(table, state, "crisis", max(1, amount(rules.crisis_per_excess * excess)),
-                    f"{route} over its threshold of {corridor.threshold}", story)
-    return excess > 0
+    return irregular, (stopped if not regular else 0), max(0, irregular - corridor.threshold)
 
 
 def route_name(table: Table, corridor: CorridorState) -> str:

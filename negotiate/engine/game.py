@@ -110,7 +110,10 @@ class Game:
             undone = self._effective(self.log[:-1])[-1]
             self._replay()
             story = Story(self.state)
-            story.add("facilitator", f"The facilitator undoes: {undone.type.replace('_', ' ')} by {self.table.name(actor(undone))}")  # type: ignore[attr-defined]
+            story.add(
+                "facilitator",
+                f"The facilitator undoes: {undone.type.replace('_', ' ')} by {self.table.name(actor(undone))}",
+            )  # type: ignore[attr-defined]
             self.events += story.events
             return story.events
         return self._perform(action)
@@ -132,9 +135,11 @@ class Game:
             end_phase = True
         elif isinstance(action, InjectShock):
             card = self.table.content.shocks[action.card]
-            targets = [action.target] if action.target else [
-                s for s in self.table.order if card.strikes != "all" and self.table.seats[s].type == card.strikes
-            ]
+            targets = (
+                [action.target]
+                if action.target
+                else [s for s in self.table.order if card.strikes != "all" and self.table.seats[s].type == card.strikes]
+            )
             story.add("facilitator", "The facilitator injects a shock")
             strike(self.table, self.state, action.card, targets, story)
         if action.reason:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
+from negotiate.content.schema import Forum, Power
 from negotiate.engine.actions import (
     Accept,
     ActionModel,
@@ -11,8 +13,8 @@ from negotiate.engine.actions import (
     Campaign,
     Counter,
     DealSpec,
-    EndPhase,
     Endorse,
+    EndPhase,
     InjectShock,
     Pass,
     Pause,
@@ -35,7 +37,17 @@ from negotiate.engine.table import Table
 PLAYER_PHASES = ("negotiation", "ratification", "implementation")
 PHASE_ACTIONS: dict[str, tuple[type[SeatAction], ...]] = {
     "negotiation": (
-        Propose, Counter, Accept, Reject, Withdraw, SidePayment, Endorse, Campaign, PublishEvidence, SendMessage, Pass,
+        Propose,
+        Counter,
+        Accept,
+        Reject,
+        Withdraw,
+        SidePayment,
+        Endorse,
+        Campaign,
+        PublishEvidence,
+        SendMessage,
+        Pass,
     ),
     "ratification": (Ratify, Refuse, SendMessage),
     "implementation": (Suspend, Audit, PublishEvidence, SendMessage, Pass),
@@ -54,7 +66,7 @@ def current_seat(table: Table, state: GameState) -> str | None:
     return None
 
 
-def can_pay(table: Table, state: GameState, seat: str, power: str) -> bool:
+def can_pay(table: Table, state: GameState, seat: str, power: Power) -> bool:
     """Whether a seat has a power and the tracks to pay for using it once."""
     spec = table.types[seat].actions.get(power)
     if spec is None:
@@ -323,9 +335,16 @@ def _negotiation_options(table: Table, state: GameState, seat: str) -> list[Acti
 def _counters(table: Table, state: GameState, seat: str, deal: Deal) -> list[ActionModel]:
     """Counter-proposals one step from a deal: each parameter moved by one, or a term dropped."""
     out: list[ActionModel] = []
-    base = {
-        "seat": seat, "deal": deal.id, "forum": deal.forum, "parties": deal.parties, "binding": deal.binding,
-        "duration": deal.duration, "region": deal.region, "reason": None, "type": "counter",
+    base: dict[str, Any] = {
+        "seat": seat,
+        "deal": deal.id,
+        "forum": deal.forum,
+        "parties": deal.parties,
+        "binding": deal.binding,
+        "duration": deal.duration,
+        "region": deal.region,
+        "reason": None,
+        "type": "counter",
     }
     for i, offer in enumerate(deal.terms):
         for key, spec in table.terms[offer.term].params.items():
@@ -350,11 +369,18 @@ def _standard_proposals(table: Table, seat: str) -> tuple[Propose, ...]:
     kind = table.types[seat]
     out: list[Propose] = []
 
-    def add(forum: str, parties: list[str], offer: TermOffer, binding: bool, region: str | None = None) -> None:
+    def add(forum: Forum, parties: list[str], offer: TermOffer, binding: bool, region: str | None = None) -> None:
         out.append(
             Propose.model_construct(
-                seat=seat, forum=forum, parties=parties, terms=[offer], binding=binding, duration=2,
-                region=region, reason=None, type="propose",
+                seat=seat,
+                forum=forum,
+                parties=parties,
+                terms=[offer],
+                binding=binding,
+                duration=2,
+                region=region,
+                reason=None,
+                type="propose",
             )
         )
 
@@ -372,7 +398,12 @@ def _standard_proposals(table: Table, seat: str) -> tuple[Propose, ...]:
                     if term.same_tier and table.tier(giver) != table.tier(receiver):
                         continue
                     for binding in bindings:
-                        add("bilateral", [giver, receiver], TermOffer(term=term_id, giver=giver, receiver=receiver), binding)
+                        add(
+                            "bilateral",
+                            [giver, receiver],
+                            TermOffer(term=term_id, giver=giver, receiver=receiver),
+                            binding,
+                        )
             continue
         offer = TermOffer(term=term_id)
         if "global" in term.forums and (kind.state or kind.needs_sponsor):

@@ -17,7 +17,17 @@ from negotiate.engine.flows import resolve
 from negotiate.engine.state import GameState
 from negotiate.engine.table import Table
 
-PHASES = ["setup", "trend", "shock", "negotiation", "ratification", "implementation", "resolution", "scoring", "game_over"]
+PHASES = [
+    "setup",
+    "trend",
+    "shock",
+    "negotiation",
+    "ratification",
+    "implementation",
+    "resolution",
+    "scoring",
+    "game_over",
+]
 AUTOMATIC = frozenset({"setup", "trend", "shock", "resolution", "scoring"})
 TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "advance", "source": "setup", "dest": "trend"},

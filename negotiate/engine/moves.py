@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from negotiate.content.schema import Power
 from negotiate.engine.actions import (
     Accept,
     Audit,
@@ -62,7 +65,7 @@ def has_options(table: Table, state: GameState, seat: str) -> bool:
     return True
 
 
-def _pay(table: Table, state: GameState, seat: str, power: str, story: Story, why: str) -> None:
+def _pay(table: Table, state: GameState, seat: str, power: Power, story: Story, why: str) -> None:
     spec = table.types[seat].actions[power]
     for track, cost in spec.cost.items():
         move_seat(table, state, seat, track, -cost, why, story)
@@ -99,7 +102,15 @@ def _table_deal(table: Table, state: GameState, action: DealSpec, story: Story, 
     story.add("deal", f"{table.name(seat)} {verb} deal #{deal.id}: {describe(table, deal)}")
     if action.forum == "global" and not draft and table.types[seat].state:
         cost = lead_cost(table, state, seat)
-        move_seat(table, state, seat, "political_capital", -cost, f"leads a global proposal (glass house {state.seats[table.index[seat]].glass_house})", story)
+        move_seat(
+            table,
+            state,
+            seat,
+            "political_capital",
+            -cost,
+            f"leads a global proposal (glass house {state.seats[table.index[seat]].glass_house})",
+            story,
+        )
     return deal
 
 
@@ -157,7 +168,15 @@ def _endorse(table: Table, state: GameState, action: Endorse, story: Story) -> N
             deal.accepted.append(seat)
         story.add("deal", f"{table.name(seat)} sponsors deal #{deal.id}: the draft is now on the table")
         if deal.forum == "global":
-            move_seat(table, state, seat, "political_capital", -lead_cost(table, state, seat), "leads a global proposal", story)
+            move_seat(
+                table,
+                state,
+                seat,
+                "political_capital",
+                -lead_cost(table, state, seat),
+                "leads a global proposal",
+                story,
+            )
     else:
         story.add("deal", f"{table.name(seat)} endorses deal #{deal.id}")
 
@@ -197,7 +216,15 @@ def _ratify(table: Table, state: GameState, action: Ratify, story: Story) -> Non
     deal = state.deals[action.deal - 1]
     need = shortfall(table, state, deal, seat)
     if need:
-        move_seat(table, state, seat, "political_capital", -need, f"wins ratification of deal #{deal.id} despite its public", story)
+        move_seat(
+            table,
+            state,
+            seat,
+            "political_capital",
+            -need,
+            f"wins ratification of deal #{deal.id} despite its public",
+            story,
+        )
     deal.ratified.append(seat)
     _stat(table, state, seat, "ratified")
     story.add("ratify", f"{table.name(seat)} ratifies deal #{deal.id}")
@@ -226,7 +253,10 @@ def settle_ratification(table: Table, state: GameState, deal: Deal, story: Story
         if len(deal.ratified) >= needed:
             deal.parties = [p for p in deal.parties if p in deal.ratified]
             deal.status = "ratified"
-            story.add("ratify", f"Deal #{deal.id} is ratified by {len(deal.ratified)} states and will enter into force among them")
+            story.add(
+                "ratify",
+                f"Deal #{deal.id} is ratified by {len(deal.ratified)} states and will enter into force among them",
+            )
         else:
             deal.status = "failed"
             story.add("ratify", f"Deal #{deal.id} fails: {len(deal.ratified)} ratifications, {needed} needed")
@@ -280,7 +310,7 @@ def _pass(table: Table, state: GameState, action: Pass, story: Story) -> None:
     story.add("pass", f"{table.name(action.seat)} passes")
 
 
-HANDLERS = {
+HANDLERS: dict[type[SeatAction], Callable[..., None]] = {
     Propose: _propose,
     Counter: _counter,
     Accept: _accept,

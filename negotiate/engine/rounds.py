@@ -10,11 +10,10 @@ from collections.abc import Sequence
 
 from negotiate.content.schema import GOVERNANCE_LEVELS, CorridorEffect
 from negotiate.engine import rng
-from negotiate.engine.deals import OPEN, governance_level
+from negotiate.engine.deals import OPEN, describe, governance_level, matches, pending_ratification
 from negotiate.engine.effects import apply_effects, move_global
 from negotiate.engine.events import Story
 from negotiate.engine.moves import has_options, refuse, reveal
-from negotiate.engine.deals import matches, pending_ratification
 from negotiate.engine.scoring import final_scores, public_scores
 from negotiate.engine.state import GameState
 from negotiate.engine.table import Table
@@ -24,7 +23,7 @@ def draw_trend(table: Table, state: GameState, story: Story) -> None:
     """Trend phase: this round's trend card moves the slow drivers for good."""
     card = table.content.trends[state.trend_pile[state.round]]
     state.trend = card.id
-    story.add("trend", f"{table.year(state.round)}: {card.name}. {card.text}")
+    story.add("trend", f"Trend: {card.name}. {card.text}")
     apply_effects(table, state, card.effects, {}, story, card.name)
     _corridors(state, card.corridors, {})
 
@@ -64,7 +63,10 @@ def strike(table: Table, state: GameState, card_id: str, targets: Sequence[str],
     story.add("shock", f"Shock: {card.name}{where}. {card.text}")
     if card.window:
         state.window = True
-        story.add("shock", "A window opens: this round, multilateral deals between receiving and sending states are easier to ratify")
+        story.add(
+            "shock",
+            "A window opens: this round, multilateral deals between receiving and sending states are easier to ratify",
+        )
     apply_effects(table, state, card.effects, {"target": targets}, story, card.name)
     _corridors(state, card.corridors, {"target": targets})
 
@@ -111,10 +113,16 @@ def close_negotiation(table: Table, state: GameState, story: Story) -> None:
             if len(yes) >= needed and len(yes) >= 2:
                 deal.parties = yes
                 deal.status = "agreed"
-                story.add("deal", f"The global forum adopts deal #{deal.id}: {len(yes)} of {len(table.states)} states vote yes")
+                story.add(
+                    "deal",
+                    f"The global forum adopts deal #{deal.id}: {len(yes)} of {len(table.states)} states vote yes",
+                )
             else:
                 deal.status = "rejected"
-                story.add("deal", f"The global forum turns down deal #{deal.id}: {len(yes)} of {len(table.states)} states vote yes")
+                story.add(
+                    "deal",
+                    f"The global forum turns down deal #{deal.id}: {len(yes)} of {len(table.states)} states vote yes",
+                )
         elif deal.status in OPEN:
             deal.status = "lapsed"
             story.add("deal", f"Deal #{deal.id} lapses: not agreed this round")
@@ -140,13 +148,21 @@ def open_implementation(table: Table, state: GameState, story: Story) -> None:
             deal.status = "in_force"
             deal.starts = state.round
             deal.ends = min(table.rounds - 1, state.round + deal.duration - 1)
-            story.add("deal", f"Deal #{deal.id} enters into force until {table.year(deal.ends)}")
+            story.add(
+                "deal", f"Deal #{deal.id} enters into force until {table.year(deal.ends)}: {describe(table, deal)}"
+            )
             for party in deal.parties:
                 state.seats[table.index[party]].stats["deals_signed"] += 1
             level = governance_level(table, deal)
             if level > state.global_tracks["governance"]:
-                move_global(table, state, "governance", level - state.global_tracks["governance"],
-                            f"deal #{deal.id} reaches {GOVERNANCE_LEVELS[level]}", story)
+                move_global(
+                    table,
+                    state,
+                    "governance",
+                    level - state.global_tracks["governance"],
+                    f"deal #{deal.id} reaches {GOVERNANCE_LEVELS[level]}",
+                    story,
+                )
             for offer in deal.terms:
                 if table.terms[offer.term].reveals:
                     for other in deal.terms:
@@ -161,7 +177,11 @@ def open_implementation(table: Table, state: GameState, story: Story) -> None:
             continue
         for party in deal.parties:
             tracks = state.seats[table.index[party]].tracks
-            if "cohesion" in tracks and tracks["cohesion"] < rules.compliance_floor and rng.random(state) < rules.lapse_chance:
+            if (
+                "cohesion" in tracks
+                and tracks["cohesion"] < rules.compliance_floor
+                and rng.random(state) < rules.lapse_chance
+            ):
                 state.lapses.setdefault(deal.id, []).append(party)
     seek_turn(table, state, 0)
 

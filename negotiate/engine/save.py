@@ -77,7 +77,9 @@ def from_save(content: Content, data: Any, where: str = "save") -> Game:
         save = SaveFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise SaveError(f"{where}: {format_loc(tuple(first['loc'])) or 'top'}: {first['msg']} (the save is damaged)") from None
+        raise SaveError(
+            f"{where}: {format_loc(tuple(first['loc'])) or 'top'}: {first['msg']} (the save is damaged)"
+        ) from None
     if save.scenario not in content.scenarios:
         raise SaveError(f"{where}: scenario {save.scenario!r} is not in the content folder {content.root}")
     try:
@@ -85,7 +87,9 @@ def from_save(content: Content, data: Any, where: str = "save") -> Game:
     except IllegalAction as exc:
         raise SaveError(f"{where}: {exc.reason} (the save is damaged, or the content changed since)") from None
     if digest(game) != save.digest:
-        raise SaveError(f"{where}: replaying the log does not give the saved game (digest {digest(game)}, saved {save.digest}); the content changed since, or the file was edited")
+        raise SaveError(
+            f"{where}: replaying the log does not give the saved game (digest {digest(game)}, saved {save.digest}); the content changed since, or the file was edited"
+        )
     return game
 
 

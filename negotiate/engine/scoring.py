@@ -21,7 +21,9 @@ class ScoreLine:
 
 def breakdown(table: Table, state: GameState, seat: str, agenda: bool = True) -> list[ScoreLine]:
     """Why a seat has its score; with `agenda`, its secret agenda counts too."""
-    lines = [ScoreLine("objective", r.label, _points(table, state, seat, r)) for r in table.types[seat].objective.scoring]
+    lines = [
+        ScoreLine("objective", r.label, _points(table, state, seat, r)) for r in table.types[seat].objective.scoring
+    ]
     if agenda:
         card = table.content.agendas[state.secrets[seat].agenda]
         lines += [ScoreLine("agenda", f"{card.name}: {r.label}", _points(table, state, seat, r)) for r in card.scoring]
@@ -32,7 +34,9 @@ def breakdown(table: Table, state: GameState, seat: str, agenda: bool = True) ->
     if state.collapsed:
         total = sum(line.points for line in lines)
         keep = table.scenario.rules.collapse_keep
-        lines.append(ScoreLine("collapse", f"The system collapsed: only {keep:.0%} kept", -round(total * (1 - keep), 2)))
+        lines.append(
+            ScoreLine("collapse", f"The system collapsed: only {keep:.0%} kept", -round(total * (1 - keep), 2))
+        )
     return lines
 
 
@@ -90,8 +94,10 @@ def _deals(table: Table, state: GameState, seat: str, rule: DealScore) -> int:
         for offer in deal.terms:
             if rule.term is not None and offer.term != rule.term:
                 continue
-            if (rule.role == "giver" and offer.giver == seat) or (rule.role == "receiver" and offer.receiver == seat) or (
-                rule.role == "party" and seat in deal.parties
+            if (
+                (rule.role == "giver" and offer.giver == seat)
+                or (rule.role == "receiver" and offer.receiver == seat)
+                or (rule.role == "party" and seat in deal.parties)
             ):
                 count += 1
                 break

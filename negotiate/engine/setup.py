@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from negotiate.content.schema import STATS
 from negotiate.engine import rng
-from negotiate.engine.state import CorridorState, Forecast, GameState, Secret, SeatState
+from negotiate.engine.state import CorridorState, Forecast, GameState, SeatState, Secret
 from negotiate.engine.table import Table
 
 
@@ -27,7 +27,9 @@ def new_state(table: Table, seed: int) -> GameState:
             for seat in scenario.seats
         ],
         corridors=[
-            CorridorState(origin=c.origin, destination=c.destination, transit=c.transit, base=c.base, threshold=c.threshold)
+            CorridorState(
+                origin=c.origin, destination=c.destination, transit=c.transit, base=c.base, threshold=c.threshold
+            )
             for c in scenario.corridors
         ],
         secrets={},

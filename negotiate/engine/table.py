@@ -26,9 +26,7 @@ class Table:
         seats = {s.id: s for s in self.scenario.seats}
         types = {s.id: self.content.seat_types[s.type] for s in self.scenario.seats}
         excluded = set(self.scenario.decks.exclude_terms)
-        terms = {
-            t: self.content.terms[t] for t in self.content.cards(self.scenario.decks.terms) if t not in excluded
-        }
+        terms = {t: self.content.terms[t] for t in self.content.cards(self.scenario.decks.terms) if t not in excluded}
         regions: dict[str, list[str]] = {}
         for seat in self.scenario.seats:
             for region in seat.regions:

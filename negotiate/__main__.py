@@ -1,0 +1,3 @@
+from negotiate.cli import main
+
+raise SystemExit(main())

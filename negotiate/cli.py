@@ -1,0 +1,229 @@
+"""The command line: parse, call the package, print. No game logic lives here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from negotiate.content import Content, ContentError, load_content
+
+SCHEMA_KINDS = {
+    "seat": "SeatType",
+    "scenario": "Scenario",
+    "shock-deck": "ShockDeck",
+    "trend-deck": "TrendDeck",
+    "agenda-deck": "AgendaDeck",
+    "term-catalogue": "TermCatalogue",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `negotiate` command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command = args.command or "play"
+    try:
+        return COMMANDS[command](args)
+    except ContentError as exc:
+        print(f"negotiate: the content has {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="negotiate",
+        description="Negotiate migration deals while shocks strike: a game to rehearse crisis cooperation.",
+    )
+    parser.add_argument(
+        "--content",
+        metavar="DIR",
+        type=Path,
+        help="a content folder with decks/ and rules/ (default: the shipped game)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = sub.add_parser("play", help="play a game (for now: bots in every seat, headless, with a summary)")
+    play.add_argument("--scenario", help="scenario id (default: the default scenario)")
+    play.add_argument("--seed", type=int, default=None, help="seed (default: from the clock)")
+    play.add_argument("--save", type=Path, metavar="FILE", help="save the game to FILE")
+
+    validate = sub.add_parser("validate", help="check a content folder and list every problem")
+    validate.add_argument("dir", nargs="?", type=Path, help="content folder (default: the shipped game)")
+    validate.add_argument("--json", action="store_true", help="print counts by kind as JSON")
+
+    schema = sub.add_parser("schema", help="write a JSON Schema per content file kind")
+    schema.add_argument("--out", type=Path, required=True, metavar="DIR")
+
+    sub.add_parser("scenarios", help="list the scenarios")
+
+    simulate = sub.add_parser("simulate", help="play many headless games with bots and report")
+    simulate.add_argument("--scenario", help="scenario id (default: the default scenario)")
+    simulate.add_argument("--games", type=int, default=100)
+    simulate.add_argument("--seed", type=int, default=1)
+    simulate.add_argument("--bots", default="random", choices=["random"])
+    simulate.add_argument("--json", action="store_true", help="print the report as JSON")
+    simulate.add_argument("--save", type=Path, metavar="FILE", help="save the first game to FILE")
+
+    replay = sub.add_parser("replay", help="rebuild a saved game, verify it and print its digest")
+    replay.add_argument("file", type=Path)
+
+    sub.add_parser("diagram", help="print the round's state machine as a mermaid diagram")
+    return parser
+
+
+def _content(args: argparse.Namespace) -> Content:
+    return load_content(args.content)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from negotiate.engine import write_save
+    from negotiate.sim import play_game
+
+    content = _content(args)
+    seed = args.seed if args.seed is not None else time.time_ns() % 1_000_000
+    scenario = content.scenario(getattr(args, "scenario", None))
+    game = play_game(content, scenario.id, seed)
+    print(f"{scenario.name}: a headless game with bots in every seat (seed {seed})\n")
+    for event in game.events_for(None):
+        if event.kind in ("trend", "shock", "end") or (event.kind == "deal" and "into force" in event.text):
+            print(f"  {game.table.year(event.round)}  {event.text}")
+    print()
+    for seat in game.table.order:
+        print(f"{game.table.name(seat):<24} {game.state.scores[seat]:>6g}")
+    if args.save:
+        write_save(game, args.save)
+        print(f"\nSaved to {args.save}; `negotiate replay {args.save}` rebuilds it.")
+    print("\nThe terminal game is coming; `negotiate --help` lists what works today.")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    folder = args.dir or args.content
+    try:
+        content = load_content(folder)
+    except ContentError as exc:
+        if args.json:
+            print(json.dumps({"ok": False, "errors": [str(p) for p in exc.problems]}, indent=2))
+        else:
+            for problem in exc.problems:
+                print(problem)
+            print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
+        return 1
+    counts = content.counts()
+    if args.json:
+        print(json.dumps({"ok": True, "counts": counts}, indent=2))
+    else:
+        print(f"{content.root}: valid; " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from negotiate.content import schema
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for kind, model_name in SCHEMA_KINDS.items():
+        model = getattr(schema, model_name)
+        path = args.out / f"{kind}.schema.json"
+        path.write_text(json.dumps(model.model_json_schema(), indent=2) + "\n", encoding="utf-8")
+        print(path)
+    print(
+        "Point yaml-language-server at a schema with a first line such as:\n"
+        f"  # yaml-language-server: $schema={args.out}/seat.schema.json"
+    )
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    content = _content(args)
+    for scenario in content.scenarios.values():
+        mark = " (default)" if scenario.default else ""
+        years = f"{scenario.years[0]}-{scenario.years[-1]}"
+        print(
+            f"{scenario.id:<16} {scenario.name}{mark}: {len(scenario.seats)} seats, {len(scenario.years)} rounds ({years}), about {scenario.minutes} min"
+        )
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from negotiate.engine import write_save
+    from negotiate.sim import simulate
+
+    content = _content(args)
+    if args.games < 1:
+        print("negotiate: --games must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        content.scenario(args.scenario)
+    except KeyError as exc:
+        print(f"negotiate: {exc.args[0]}", file=sys.stderr)
+        return 2
+    saved: list[object] = []
+
+    def keep_first(game: object) -> None:
+        if args.save and not saved:
+            write_save(game, args.save)  # type: ignore[arg-type]
+            saved.append(game)
+
+    started = time.perf_counter()
+    report = simulate(content, args.scenario, args.games, args.seed, args.bots, keep_first)
+    took = time.perf_counter() - started
+    summary = report.summary()
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(f"{report.name} ({report.scenario}): {report.games} games from seed {args.seed}, bots: {args.bots}")
+        print(f"games ended      {summary['games_ended']}/{report.games}")
+        print(f"average rounds   {summary['mean_rounds']}")
+        print(f"actions per game {summary['mean_actions']}")
+        print(f"collapse rate    {summary['collapse_rate']:.1%}")
+        print(f"governance       {summary['mean_governance']} (mean level reached)")
+        print(f"\n{'seat':<22} {'type':<24} {'mean score':>10} {'win rate':>9}")
+        for seat, row in summary["seats"].items():  # type: ignore[attr-defined]
+            print(f"{seat:<22} {row['type']:<24} {row['mean_score']:>10.2f} {row['win_rate']:>9.1%}")
+    print(f"{report.games} games in {took:.1f} s ({report.games / took:.1f} games/s)", file=sys.stderr)
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from negotiate.engine import SaveError, digest, read_save
+
+    content = _content(args)
+    try:
+        game = read_save(content, args.file)
+    except SaveError as exc:
+        print(f"negotiate: {exc}", file=sys.stderr)
+        return 1
+    state = game.state
+    print(f"{args.file}: {len(game.log)} actions replayed and verified")
+    print(f"scenario {state.scenario}, seed {state.seed}, {game.table.year(state.round)}, phase {state.phase}")
+    print(f"digest {digest(game)}")
+    return 0
+
+
+def cmd_diagram(args: argparse.Namespace) -> int:
+    from negotiate.engine import mermaid
+
+    print(mermaid())
+    return 0
+
+
+COMMANDS = {
+    "play": cmd_play,
+    "validate": cmd_validate,
+    "schema": cmd_schema,
+    "scenarios": cmd_scenarios,
+    "simulate": cmd_simulate,
+    "replay": cmd_replay,
+    "diagram": cmd_diagram,
+}
+
+if __name__ == "__main__":
+    raise SystemExit(main())
