@@ -244,9 +244,15 @@ def refuse(table: Table, state: GameState, deal: Deal, seat: str, story: Story) 
 
 
 def settle_ratification(table: Table, state: GameState, deal: Deal, story: Story) -> None:
-    """Once every state party has decided, a binding deal is ratified or fails."""
+    """A binding deal fails at the first refusal (in the global forum: once it cannot reach
+    enough ratifiers); it is ratified once every state party has decided."""
     states = [p for p in deal.parties if table.types[p].state]
-    if any(p not in deal.ratified and p not in deal.refused for p in states):
+    undecided = [p for p in states if p not in deal.ratified and p not in deal.refused]
+    if deal.forum != "global" and deal.refused:
+        undecided = []
+    if deal.forum == "global" and len(deal.ratified) + len(undecided) < table.scenario.rules.convention_min_ratifiers:
+        undecided = []
+    if undecided:
         return
     if deal.forum == "global":
         needed = table.scenario.rules.convention_min_ratifiers

@@ -1,0 +1,466 @@
+"""Property tests of the engine: invariants, termination, replay, illegal actions, secrecy, undo.
+
+Every property drives a game with a scenario, a seed and a list of choice indices: at each step
+the seat to act (or, at the steps named in `facilitator`, the facilitator) takes
+`legal[i % len(legal)]` from its legal actions. Shrinking drives the indices toward 0 and the
+facilitator's steps toward none, so a failure shrinks to a short game of passes.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from negotiate.content import Content
+from negotiate.engine import Game
+from negotiate.engine.actions import (
+    Accept,
+    ActionModel,
+    Campaign,
+    EndPhase,
+    InjectShock,
+    Pass,
+    Pause,
+    Propose,
+    Ratify,
+    Resume,
+    SendMessage,
+    SidePayment,
+    Undo,
+)
+from negotiate.engine.game import IllegalAction
+from negotiate.engine.save import digest, from_save, to_save
+from negotiate.engine.state import Forecast, Secret, TermOffer
+from negotiate.engine.view import view as seat_view
+
+SCENARIOS = ("compact-2030", "crisis-2015", "classroom")
+STEPS = 200
+
+scenarios = st.sampled_from(SCENARIOS)
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
+choices = st.lists(st.integers(min_value=0), max_size=STEPS)
+# the steps (indices into `choices`) at which the facilitator acts instead of the seat to act
+facilitator_steps = st.frozensets(st.integers(min_value=0, max_value=STEPS - 1), max_size=12)
+
+
+def fast(n: int) -> settings:
+    return settings(max_examples=n, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+# --- driving a game --------------------------------------------------------------------------
+
+
+def messages(game: Game, seat: str) -> list[ActionModel]:
+    """Messages the seat may send now (legal_actions does not list free text): to all, to each other seat."""
+    n = len(game.log)
+    out: list[ActionModel] = [SendMessage(seat=seat, to=None, text=f"m{n} {seat}>all")]
+    out += [SendMessage(seat=seat, to=o, text=f"m{n} {seat}>{o}") for o in game.table.order if o != seat]
+    return [m for m in out if game.check(m) is None]
+
+
+def options(game: Game, facilitator: bool, *, undo: bool = True, chat: bool = False) -> list[ActionModel]:
+    """What the chooser picks from at one step."""
+    seat = game.current_seat
+    if facilitator or seat is None:
+        legal = game.legal_actions("facilitator")
+        if not undo:
+            legal = [a for a in legal if not isinstance(a, Undo)]
+        return legal
+    legal = game.legal_actions(seat)
+    assert legal, f"{seat} is to act in {game.state.phase} but has no legal action"
+    if chat:
+        legal = legal + messages(game, seat)
+    return legal
+
+
+def choose(game: Game, i: int, facilitator: bool, **kw: bool) -> ActionModel | None:
+    legal = options(game, facilitator, **kw)
+    return legal[i % len(legal)] if legal else None
+
+
+def play(game: Game, picks: list[int], facilitator: frozenset[int] = frozenset(), after=None, **kw: bool) -> Game:
+    """Apply the chosen legal actions until the picks run out or the game is over."""
+    for step, i in enumerate(picks):
+        if game.is_over:
+            break
+        action = choose(game, i, step in facilitator, **kw)
+        if action is None:
+            break
+        before = (len(game.log), len(game.events))
+        game.apply(action)
+        assert len(game.log) == before[0] + 1
+        if after is not None:
+            after(game, action)
+    return game
+
+
+# --- 1. invariants -----------------------------------------------------------------------------
+
+
+def check_invariants(game: Game) -> None:
+    table, state = game.table, game.state
+    years = len(table.scenario.years)
+    assert 0 <= state.round < years
+    for seat in state.seats:
+        spec = table.types[seat.id].tracks
+        assert set(seat.tracks) == set(spec), seat.id
+        for name, value in seat.tracks.items():
+            assert spec[name].min <= value <= spec[name].max, (seat.id, name, value)
+        assert seat.tracks.get("budget", 0) >= 0, seat.id
+        assert all(v >= 0 for v in seat.stats.values()), (seat.id, seat.stats)
+    for name, value in state.global_tracks.items():
+        spec = table.scenario.global_tracks[name]
+        assert spec.min <= value <= spec.max, (name, value)
+    for c in state.corridors:
+        flows = (c.pressure, c.regular, c.irregular, c.stopped)
+        assert all(v >= 0 for v in flows), (c.origin, c.destination, flows)
+        assert c.pressure == c.regular + c.irregular + c.stopped, (c.origin, c.destination, flows)
+    assert [d.id for d in state.deals] == list(range(1, len(state.deals) + 1))
+    for d in state.deals:
+        assert set(d.parties) <= set(table.order), d.id
+        if d.status == "in_force":
+            assert d.starts is not None and d.ends is not None, d.id
+        if d.starts is not None:
+            assert d.ends is not None, d.id
+            assert 0 <= d.starts <= d.ends <= years - 1, (d.id, d.starts, d.ends)
+            assert d.starts <= state.round, (d.id, d.starts, state.round)
+    if game.is_over:
+        assert state.collapsed or state.winners
+
+
+@fast(60)
+@given(scenario=scenarios, seed=seeds, picks=choices, facilitator=facilitator_steps)
+def test_invariants_hold_after_every_action(content: Content, scenario, seed, picks, facilitator):
+    game = Game(content, scenario, seed)
+    check_invariants(game)
+    # governance never decreases along the effective history; an undo steps back exactly one action
+    governance = [game.state.global_tracks["governance"]]
+    digests = [digest(game)]
+
+    def after(game: Game, action: ActionModel) -> None:
+        check_invariants(game)
+        if isinstance(action, Undo):
+            governance.pop()
+            digests.pop()
+            assert digest(game) == digests[-1]
+        else:
+            assert game.state.global_tracks["governance"] >= governance[-1]
+            governance.append(game.state.global_tracks["governance"])
+            digests.append(digest(game))
+        assert game.state.global_tracks["governance"] == governance[-1]
+
+    play(game, picks, facilitator, after=after, chat=True)
+
+
+# --- 2. termination ------------------------------------------------------------------------------
+
+
+@fast(40)
+@given(scenario=scenarios, seed=seeds, rnd=st.randoms(use_true_random=False), facilitator_rate=st.sampled_from([0.0, 0.02, 0.1]))
+def test_game_ends_within_its_rounds(content: Content, scenario, seed, rnd: random.Random, facilitator_rate):
+    game = Game(content, scenario, seed)
+    years = len(game.table.scenario.years)
+    for _ in range(20_000):
+        if game.is_over:
+            break
+        seat = game.current_seat
+        if game.state.paused:
+            action: ActionModel = Resume()
+        elif seat is None or rnd.random() < facilitator_rate:
+            # facilitator: anything but undo (which could loop forever), and no pause without a resume
+            legal = [a for a in game.legal_actions("facilitator") if not isinstance(a, (Undo, Pause))]
+            action = rnd.choice(legal)
+        else:
+            action = rnd.choice(game.legal_actions(seat))
+        game.apply(action)
+        assert game.state.round <= years - 1
+    assert game.is_over, f"not over after 20,000 actions: round {game.state.round}, {game.state.phase}"
+    state = game.state
+    assert state.round <= years - 1
+    assert game.current_seat is None
+    assert set(state.scores) == set(game.table.order)
+    if state.collapsed:
+        assert state.winners == []
+    else:
+        assert state.winners
+        best = max(state.scores.values())
+        assert all(state.scores[w] == best for w in state.winners)
+    for seat in game.table.order:
+        assert game.legal_actions(seat) == []
+
+
+# --- 3. replay ---------------------------------------------------------------------------------------
+
+
+@fast(40)
+@given(scenario=scenarios, seed=seeds, picks=choices, facilitator=facilitator_steps)
+def test_save_and_replay_reproduce_the_state(content: Content, scenario, seed, picks, facilitator):
+    game = play(Game(content, scenario, seed), picks, facilitator, chat=True)
+    loaded = from_save(content, to_save(game))
+    assert digest(loaded) == digest(game)
+    assert loaded.state.model_dump() == game.state.model_dump()
+    assert loaded.log == game.log
+    rebuilt = Game(content, scenario, seed)
+    for action in game.log:
+        rebuilt.apply(action)
+    assert digest(rebuilt) == digest(game)
+    assert rebuilt.state.model_dump() == game.state.model_dump()
+
+
+@fast(25)
+@given(scenario=scenarios, seed=seeds, picks=choices, facilitator=facilitator_steps)
+def test_same_scenario_seed_and_choices_give_the_same_game(content: Content, scenario, seed, picks, facilitator):
+    one = play(Game(content, scenario, seed), picks, facilitator, chat=True)
+    two = play(Game(content, scenario, seed), picks, facilitator, chat=True)
+    assert one.log == two.log
+    assert digest(one) == digest(two)
+    assert [e.text for e in one.events] == [e.text for e in two.events]
+
+
+# --- 4. illegal actions --------------------------------------------------------------------------------
+
+
+def illegal_actions(game: Game, k: int) -> list[tuple[str, ActionModel]]:
+    """Actions that the rules must refuse in the game's present state, each with what makes it illegal."""
+    table, state = game.table, game.state
+    turn = game.current_seat
+    actor = turn or table.order[k % len(table.order)]
+    out: list[tuple[str, ActionModel]] = []
+    for seat in table.order:
+        if seat != turn:
+            out.append(("not its turn", Pass(seat=seat)))
+            out.append(("not its turn", SendMessage(seat=seat, text="out of turn")))
+    out.append(("no such deal", Accept(seat=actor, deal=len(state.deals) + 1 + k)))
+    out.append(("no such deal", Accept(seat=actor, deal=-k)))
+    for seat in {actor, table.order[k % len(table.order)]}:
+        kind = table.seats[seat].type
+        for term_id, term in table.terms.items():
+            if term.scope != "offer" or kind in term.givers:
+                continue
+            others = [o for o in table.order if o != seat]
+            fits = [o for o in others if table.seats[o].type in term.receivers] or others
+            receiver = fits[k % len(fits)]
+            forum = "bilateral" if "bilateral" in term.forums else term.forums[0]
+            offer = TermOffer(term=term_id, giver=seat, receiver=receiver)
+            out.append(
+                ("term it cannot give", Propose(seat=seat, forum=forum, parties=[seat, receiver], terms=[offer]))
+            )
+            break
+        budget = state.seat(seat).tracks.get("budget", 0)
+        to = next((o for o in table.order if o != seat and "budget" in table.types[o].tracks), None)
+        if to is not None:
+            out.append(("more than its budget", SidePayment(seat=seat, to=to, amount=budget + 1 + k)))
+    if state.phase != "ratification":
+        out.append(("ratify outside ratification", Ratify(seat=actor, deal=1 + k % max(1, len(state.deals)))))
+    if not state.paused:
+        out.append(("resume when not paused", Resume()))
+    else:
+        out.append(("pause when paused", Pause()))
+    for seat in table.order:
+        if "campaign" not in table.types[seat].actions:
+            target = table.states[k % len(table.states)]
+            out.append(("campaign without the power", Campaign(seat=seat, target=target, direction=1 - 2 * (k % 2))))
+    if state.phase == "game_over":
+        out.append(("game over", EndPhase()))
+    if not game.log:
+        out.append(("nothing to undo", Undo()))
+    return out
+
+
+def assert_refused(game: Game, action: ActionModel, why: str) -> None:
+    dump, log, events, fingerprint = game.state.model_dump(), len(game.log), len(game.events), digest(game)
+    reason = game.check(action)
+    assert isinstance(reason, str) and reason.strip(), f"{why}: {action!r} is not refused"
+    with pytest.raises(IllegalAction) as caught:
+        game.apply(action)
+    assert caught.value.reason == reason
+    assert game.state.model_dump() == dump
+    assert (len(game.log), len(game.events), digest(game)) == (log, events, fingerprint)
+
+
+@fast(50)
+@given(scenario=scenarios, seed=seeds, picks=choices, facilitator=facilitator_steps, k=st.integers(0, 50))
+def test_illegal_actions_leave_the_state_unchanged(content: Content, scenario, seed, picks, facilitator, k):
+    game = Game(content, scenario, seed)
+    for why, action in illegal_actions(game, k):
+        assert_refused(game, action, why)
+    play(game, picks, facilitator, chat=True)
+    for why, action in illegal_actions(game, k):
+        assert_refused(game, action, why)
+    # the game still plays on after the refusals
+    if not game.is_over:
+        action = choose(game, k, False)
+        if action is not None:
+            game.apply(action)
+
+
+# --- 5. secrecy of views -----------------------------------------------------------------------------
+
+
+def check_views(game: Game, content: Content, k: int) -> None:
+    table, state = game.table, game.state
+    over = game.is_over
+    for seat in table.order:
+        seen = game.view(seat)
+        text = seen.model_dump_json()
+        mine = state.secrets[seat].agenda
+        assert seen.agenda == mine
+        assert seen.hand == state.secrets[seat].hand
+        if not over:
+            assert seen.agendas == {}
+            for other in table.order:
+                theirs = state.secrets[other].agenda
+                if other != seat and theirs != mine:
+                    assert theirs not in text, f"{seat}'s view holds {other}'s agenda {theirs}"
+        assert set(seen.evidence) == set(state.revealed)
+        for term, offsets in seen.evidence.items():
+            assert offsets == state.hidden[term]
+        dumped = seen.model_dump()
+        for field in ("hidden", "lapses", "secrets", "rng", "shock_pile", "trend_pile"):
+            assert field not in dumped
+        for m in seen.messages:
+            assert m.to is None or seat in (m.to, m.sender), (seat, m)
+        expected = [m for m in state.messages if m.to is None or seat in (m.to, m.sender)]
+        assert seen.messages == expected
+        if over:
+            continue
+        # another seat's secret is swapped: this seat's view does not change
+        others = [o for o in table.order if o != seat]
+        other = others[k % len(others)]
+        kind = table.seats[other].type
+        agendas = [a for a, card in content.agendas.items() if a != state.secrets[other].agenda]
+        same_type = [a for a in agendas if content.agendas[a].seat_type == kind] or agendas
+        trends = list(content.trends)
+        alt = state.model_copy(deep=True)
+        alt.secrets[other] = Secret(
+            agenda=same_type[k % len(same_type)],
+            hand=[Forecast(round=r, card=trends[(k + r) % len(trends)]) for r in range(1, table.rounds)],
+        )
+        assert seat_view(table, alt, seat, game.current_seat).model_dump() == dumped
+
+
+@fast(25)
+@given(scenario=scenarios, seed=seeds, picks=choices, facilitator=facilitator_steps, k=st.integers(0, 50))
+def test_views_hold_no_other_seats_secrets(content: Content, scenario, seed, picks, facilitator, k):
+    game = Game(content, scenario, seed)
+    check_views(game, content, k)
+
+    def after(game: Game, action: ActionModel) -> None:
+        if len(game.log) % 4 == 0 or game.is_over:
+            check_views(game, content, k + len(game.log))
+
+    play(game, picks, facilitator, after=after, chat=True)
+    check_views(game, content, k)
+
+
+# --- 6. undo -----------------------------------------------------------------------------------------
+
+
+@fast(40)
+@given(
+    scenario=scenarios,
+    seed=seeds,
+    picks=st.lists(st.integers(min_value=0), max_size=120),
+    facilitator=facilitator_steps,
+    last=st.integers(min_value=0),
+    by_facilitator=st.booleans(),
+)
+def test_undo_restores_the_state_before_the_action(content: Content, scenario, seed, picks, facilitator, last, by_facilitator):
+    game = play(Game(content, scenario, seed), picks, facilitator, chat=True)
+    if game.is_over:
+        return
+    action = choose(game, last, by_facilitator, undo=False, chat=True)
+    if action is None:
+        return
+    before, dump, seat = digest(game), game.state.model_dump(), game.current_seat
+    game.apply(action)
+    assert game.check(Undo()) is None
+    game.apply(Undo())
+    assert digest(game) == before
+    assert game.state.model_dump() == dump
+    assert game.current_seat == seat
+
+
+# --- examples ------------------------------------------------------------------------------------------
+
+
+def test_undo_with_nothing_to_undo_is_refused(new_game):
+    game = new_game("classroom", 3)
+    assert Undo() not in game.legal_actions("facilitator")
+    assert "nothing to undo" in (game.check(Undo()) or "")
+    with pytest.raises(IllegalAction, match="nothing to undo"):
+        game.apply(Undo())
+    # one action, one undo: then there is nothing left to undo
+    start = digest(game)
+    game.apply(Pass(seat=game.current_seat))
+    game.apply(Undo())
+    assert digest(game) == start
+    assert game.check(Undo()) is not None
+    with pytest.raises(IllegalAction):
+        game.apply(Undo())
+
+
+def test_pause_blocks_seats_and_resume_restores(new_game):
+    game = new_game("compact-2030", 2)
+    seat = game.current_seat
+    legal = game.legal_actions(seat)
+    assert seat is not None and legal
+    game.apply(Pause())
+    assert game.state.paused
+    assert game.current_seat is None
+    for s in game.table.order:
+        assert game.legal_actions(s) == []
+    reason = game.check(Pass(seat=seat))
+    assert reason is not None and "pause" in reason
+    with pytest.raises(IllegalAction, match="pause"):
+        game.apply(Pass(seat=seat))
+    assert Resume() in game.legal_actions("facilitator")
+    assert Pause() not in game.legal_actions("facilitator")
+    assert game.check(Pause()) is not None
+    game.apply(Resume())
+    assert not game.state.paused
+    assert game.current_seat == seat
+    assert game.legal_actions(seat) == legal
+    game.apply(Pass(seat=seat))
+
+
+def test_end_phase_in_negotiation_moves_to_the_next_phase(new_game):
+    game = new_game("classroom", 1)
+    assert game.state.phase == "negotiation"
+    start_round = game.state.round
+    events = game.apply(EndPhase())
+    assert any("ends the negotiation phase" in e.text for e in events)
+    state = game.state
+    # no deal waits for ratification, so the round runs on to implementation (or past it)
+    assert state.phase != "negotiation" or state.round > start_round
+    assert state.phase in ("ratification", "implementation") or state.round > start_round or game.is_over
+
+
+def test_end_phase_in_negotiation_with_an_agreed_binding_deal_goes_to_ratification(new_game):
+    game = new_game("classroom", 1)
+    # Aldermark (who speaks first in round 0) proposes a binding bilateral deal to Zanoka, which accepts
+    assert game.current_seat == "aldermark"
+    proposal = next(
+        a
+        for a in game.legal_actions("aldermark")
+        if isinstance(a, Propose) and a.binding and a.forum == "bilateral" and set(a.parties) == {"aldermark", "zanoka"}
+    )
+    game.apply(proposal)
+    while game.current_seat != "zanoka":
+        game.apply(Pass(seat=game.current_seat))
+    game.apply(Accept(seat="zanoka", deal=1))
+    assert game.state.deals[0].status == "agreed"
+    game.apply(EndPhase())
+    assert game.state.phase == "ratification"
+    assert game.current_seat in ("aldermark", "zanoka")
+
+
+def test_inject_shock_strikes_its_target(new_game):
+    game = new_game("compact-2030", 4)
+    shock = next(a for a in game.legal_actions("facilitator") if isinstance(a, InjectShock) and a.target)
+    game.apply(shock)
+    assert game.state.shock == shock.card
+    assert game.state.shock_targets == [shock.target]

@@ -1,0 +1,653 @@
+"""Unit tests of the rules, named after the rulebook's sections: phases, negotiation, forums,
+ratification, windows, implementation, resolution, each term's effects, scoring and collapse."""
+
+from __future__ import annotations
+
+import pytest
+
+from negotiate.engine import Game, IllegalAction
+from negotiate.engine.actions import (
+    Accept,
+    Audit,
+    Campaign,
+    Counter,
+    EndPhase,
+    Endorse,
+    InjectShock,
+    Pass,
+    Propose,
+    PublishEvidence,
+    Ratify,
+    Refuse,
+    Reject,
+    SendMessage,
+    SidePayment,
+    Suspend,
+)
+from negotiate.engine.deals import shortfall, strain
+from negotiate.engine.effects import amount
+from negotiate.engine.events import Story
+from negotiate.engine.flows import apply_deal, corridor_levers, resolve
+from negotiate.engine.legal import implementation_options
+from negotiate.engine.machine import PHASES
+from negotiate.engine.state import TermOffer
+from tests.conftest import next_round, pass_until, play_random, put_in_force
+
+NORTH, VAL, SAH, KESH, PONT, NGO, MERI, ATLAS = (
+    "northland", "valmark", "sahelia", "kesh", "pontara", "open_routes", "meridian", "atlas",
+)
+
+
+def turn_to(game: Game, seat: str) -> None:
+    """Pass around the table until it is `seat`'s turn in the current phase."""
+    for _ in range(len(game.table.order)):
+        if game.current_seat == seat:
+            return
+        game.apply(Pass(seat=game.current_seat))
+    raise AssertionError(f"{seat} never got the turn")
+
+
+def propose(game: Game, seat: str, parties: list[str], terms: list[TermOffer], **kw) -> int:
+    turn_to(game, seat)
+    game.apply(Propose(seat=seat, parties=parties, terms=terms, forum=kw.pop("forum", "bilateral"), **kw))
+    return len(game.state.deals)
+
+
+def answer(game: Game, seat: str, deal: int, yes: bool = True) -> None:
+    turn_to(game, seat)
+    game.apply(Accept(seat=seat, deal=deal) if yes else Reject(seat=seat, deal=deal))
+
+
+def pathway(quota: int = 2) -> TermOffer:
+    return TermOffer(term="legal_pathway", giver=NORTH, receiver=SAH, params={"quota": quota})
+
+
+# --- a round ----------------------------------------------------------------------------
+
+
+def test_round_phases_in_order_with_one_machine(new_game):
+    game = new_game()
+    machine = game.machine.machine
+    assert list(machine.states) == PHASES
+    assert game.state.phase == "negotiation" and game.state.round == 0
+    next_round(game)
+    assert game.state.phase == "negotiation" and game.state.round == 1
+    assert game.machine.machine is machine, "one machine per game, across rounds"
+    kinds = [e.kind for e in game.events]
+    assert kinds.index("trend") < kinds.index("shock") < kinds.index("phase")
+
+
+def test_trend_is_drawn_from_the_pile_each_round(new_game):
+    game = new_game(seed=5)
+    assert game.state.trend == game.state.trend_pile[0]
+    next_round(game)
+    assert game.state.trend == game.state.trend_pile[1]
+
+
+def test_negotiation_first_speaker_moves_round_by_round(new_game):
+    game = new_game()
+    assert game.current_seat == game.table.order[0]
+    next_round(game)
+    assert game.current_seat == game.table.order[1]
+
+
+def test_negotiation_ends_when_every_seat_passes_in_a_row(new_game):
+    game = new_game()
+    for seat in game.table.order[:-1]:
+        game.apply(Pass(seat=seat))
+        assert game.state.phase == "negotiation"
+    game.apply(Pass(seat=game.table.order[-1]))
+    assert game.state.phase != "negotiation"
+
+
+def test_negotiation_ends_at_the_beat_limit(content):
+    game = Game(content, "classroom", 2)
+    beats = game.table.scenario.rules.beats
+    acted = 0
+    while game.state.phase == "negotiation" and game.state.round == 0:
+        seat = game.current_seat
+        moves = [a for a in game.legal_actions(seat) if a.type in ("side_payment", "campaign", "propose", "endorse")]
+        game.apply(moves[0] if moves else Pass(seat=seat))
+        acted += bool(moves)
+    assert acted == beats
+    assert any("Negotiation opens" in e.text for e in game.events if e.round == 1)
+
+
+def test_messages_do_not_end_the_turn_but_are_limited(new_game):
+    game = new_game()
+    seat = game.current_seat
+    limit = game.table.scenario.rules.messages_per_turn
+    for i in range(limit):
+        game.apply(SendMessage(seat=seat, to=SAH, text=f"hello {i}"))
+    assert game.current_seat == seat
+    assert "messages a turn" in game.check(SendMessage(seat=seat, text="one more"))
+    assert game.view(SAH).messages[-1].text == f"hello {limit - 1}"
+    assert not [m for m in game.view(KESH).messages if m.text.startswith("hello")]
+
+
+def test_it_must_be_your_turn(new_game):
+    game = new_game()
+    other = game.table.order[1]
+    reason = game.check(Pass(seat=other))
+    assert "turn" in reason
+    with pytest.raises(IllegalAction):
+        game.apply(Pass(seat=other))
+
+
+# --- negotiation and forums -----------------------------------------------------------------
+
+
+def test_bilateral_deal_agreed_enters_into_force_and_raises_governance(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway()])
+    assert game.state.deals[deal - 1].status == "open"
+    answer(game, SAH, deal)
+    assert game.state.deals[deal - 1].status == "agreed"
+    pass_until(game, "implementation")
+    d = game.state.deals[deal - 1]
+    assert d.status == "in_force" and d.starts == 0 and d.ends == 1
+    assert game.state.global_tracks["governance"] == 1
+
+
+def test_rejected_deal_is_dead(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway()])
+    answer(game, SAH, deal, yes=False)
+    assert game.state.deals[deal - 1].status == "rejected"
+    assert game.check(Accept(seat=SAH, deal=deal))
+
+
+def test_counter_replaces_the_proposal(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway(2)])
+    turn_to(game, SAH)
+    game.apply(Counter(seat=SAH, deal=deal, forum="bilateral", parties=[NORTH, SAH], terms=[pathway(4)]))
+    old, new = game.state.deals[deal - 1], game.state.deals[-1]
+    assert old.status == "countered" and new.counter_of == deal and new.proposer == SAH
+    assert new.accepted == [SAH] and new.terms[0].params == {"quota": 4}
+
+
+def test_unagreed_proposals_lapse_at_the_end_of_negotiation(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway()])
+    pass_until(game, "implementation")
+    assert game.state.deals[deal - 1].status == "lapsed"
+
+
+@pytest.mark.parametrize(
+    ("seat", "parties", "term", "expected"),
+    [
+        (NORTH, [NORTH, SAH], TermOffer(term="readmission", giver=NORTH, receiver=SAH), "cannot give"),
+        (NORTH, [NORTH, SAH], TermOffer(term="reciprocal_mobility", giver=NORTH, receiver=SAH), "same development tier"),
+        (NORTH, [NORTH, SAH], TermOffer(term="global_compact"), "global forum"),
+        (NORTH, [NORTH, SAH, KESH], TermOffer(term="trafficking_cooperation"), "exactly two parties"),
+        (NORTH, [SAH, KESH], TermOffer(term="trafficking_cooperation"), "party to its own proposal"),
+        (NORTH, [NORTH, NGO], TermOffer(term="trafficking_cooperation"), "not a state"),
+        (NORTH, [NORTH, SAH], TermOffer(term="legal_pathway", giver=NORTH, receiver=SAH, params={"quota": 99}), "1 to 6"),
+        (NORTH, [NORTH, SAH], TermOffer(term="no_such_term"), "unknown term"),
+        (NGO, [NORTH, SAH], TermOffer(term="trafficking_cooperation"), "cannot propose"),
+    ],
+)
+def test_forums_and_deals_refuse_ill_formed_proposals(new_game, seat, parties, term, expected):
+    game = new_game()
+    turn_to(game, seat)
+    reason = game.check(Propose(seat=seat, parties=parties, terms=[term], forum="bilateral"))
+    assert reason and expected in reason
+
+
+def test_forums_regional_deal_needs_a_shared_region(new_game):
+    game = new_game()
+    offer = TermOffer(term="trafficking_cooperation")
+    reason = game.check(Propose(seat=NORTH, forum="regional", region="union", parties=[NORTH, VAL, SAH], terms=[offer]))
+    assert "not in the region" in reason
+    ok = Propose(seat=NORTH, forum="regional", region="mediterranean", parties=[NORTH, VAL, SAH, PONT], terms=[offer])
+    assert game.check(ok) is None
+
+
+def test_forums_global_vote_needs_half_the_states_and_binds_only_yes_voters(new_game):
+    game = new_game()
+    states = list(game.table.states)
+    before = game.state.seat(NORTH).tracks["political_capital"]
+    deal = propose(game, NORTH, states, [TermOffer(term="global_compact")], forum="global")
+    glass = game.state.seat(NORTH).glass_house
+    assert game.state.seat(NORTH).tracks["political_capital"] == before - (1 + glass), "glass house cost"
+    answer(game, SAH, deal)
+    answer(game, KESH, deal)
+    answer(game, VAL, deal, yes=False)
+    pass_until(game, "implementation")
+    d = game.state.deals[deal - 1]
+    assert d.status == "in_force" and sorted(d.parties) == sorted([NORTH, SAH, KESH])
+    assert game.state.global_tracks["governance"] == 3
+
+
+def test_forums_global_vote_fails_without_half(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, list(game.table.states), [TermOffer(term="global_compact")], forum="global")
+    answer(game, SAH, deal)
+    pass_until(game, "implementation")
+    assert game.state.deals[deal - 1].status == "rejected"
+
+
+def test_glass_house_makes_leading_a_global_proposal_unaffordable(new_game):
+    game = new_game()
+    game.state.seat(NORTH).tracks["political_capital"] = 2  # glass house 2: needs 3
+    reason = game.check(Propose(seat=NORTH, forum="global", parties=list(game.table.states), terms=[TermOffer(term="global_compact")]))
+    assert "glass house" in reason
+
+
+def test_normative_cosmopolitan_draft_needs_a_state_sponsor(new_game):
+    game = new_game()
+    states = list(game.table.states)
+    deal = propose(game, MERI, states, [TermOffer(term="global_compact")], forum="global")
+    assert game.state.deals[deal - 1].status == "draft"
+    assert game.check(Accept(seat=SAH, deal=deal)), "a draft is not open for votes"
+    turn_to(game, SAH)
+    game.apply(Endorse(seat=SAH, deal=deal))
+    d = game.state.deals[deal - 1]
+    assert d.status == "open" and d.sponsor == SAH and SAH in d.accepted
+
+
+def test_side_payment_moves_budget_now(new_game):
+    game = new_game()
+    before = game.state.seat(NORTH).tracks["budget"], game.state.seat(PONT).tracks["budget"]
+    turn_to(game, NORTH)
+    game.apply(SidePayment(seat=NORTH, to=PONT, amount=3))
+    assert game.state.seat(NORTH).tracks["budget"] == before[0] - 3
+    assert game.state.seat(PONT).tracks["budget"] == before[1] + 3
+    turn_to(game, SAH)
+    assert "less than" in game.check(SidePayment(seat=SAH, to=NORTH, amount=99))
+
+
+def test_campaign_moves_a_states_cohesion_at_a_cost(new_game):
+    game = new_game()
+    turn_to(game, NGO)
+    funds = game.state.seat(NGO).tracks["funds"]
+    cohesion = game.state.seat(NORTH).tracks["cohesion"]
+    game.apply(Campaign(seat=NGO, target=NORTH, direction=1))
+    assert game.state.seat(NORTH).tracks["cohesion"] == cohesion + 2
+    assert game.state.seat(NGO).tracks["funds"] == funds - 2
+    assert game.state.seat(NGO).stats["campaigns"] == 1
+
+
+def test_evidence_reveals_a_terms_true_effect_to_everyone(new_game):
+    game = new_game()
+    assert "legal_pathway" not in game.view(SAH).evidence
+    turn_to(game, NGO)
+    game.apply(PublishEvidence(seat=NGO, term="legal_pathway"))
+    assert game.view(SAH).evidence["legal_pathway"] == game.state.hidden["legal_pathway"]
+    assert any(e.kind == "evidence" for e in game.events)
+
+
+# --- ratification and windows ---------------------------------------------------------------
+
+
+def binding_pathway(game: Game) -> int:
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway()], binding=True)
+    answer(game, SAH, deal)
+    pass_until(game, "ratification")
+    return deal
+
+
+def test_ratification_of_a_binding_deal_by_every_party(new_game):
+    game = new_game()
+    deal = binding_pathway(game)
+    assert game.current_seat == NORTH
+    game.apply(Ratify(seat=NORTH, deal=deal))
+    assert game.state.phase == "ratification" and game.current_seat == SAH
+    game.apply(Ratify(seat=SAH, deal=deal))
+    assert game.state.deals[deal - 1].status == "in_force"
+
+
+def test_ratification_refused_by_one_party_fails_the_deal(new_game):
+    game = new_game()
+    deal = binding_pathway(game)
+    game.apply(Refuse(seat=NORTH, deal=deal))
+    assert game.state.deals[deal - 1].status == "failed"
+    assert game.state.phase != "ratification"
+
+
+def test_ratification_costs_political_capital_when_cohesion_is_short(new_game):
+    game = new_game()
+    deal = binding_pathway(game)
+    d = game.state.deals[deal - 1]
+    north = game.state.seat(NORTH)
+    north.tracks["cohesion"] = 5  # strain 2, floor 4: 5 - 2 = 3, one short
+    assert strain(game.table, game.state, d, NORTH) == 2
+    assert shortfall(game.table, game.state, d, NORTH) == 1
+    capital = north.tracks["political_capital"]
+    game.apply(Ratify(seat=NORTH, deal=deal))
+    assert north.tracks["political_capital"] == capital - 1
+
+
+def test_ratification_impossible_without_the_capital(new_game):
+    game = new_game()
+    deal = binding_pathway(game)
+    north = game.state.seat(NORTH)
+    north.tracks["cohesion"] = 0
+    north.tracks["political_capital"] = 1
+    reason = game.check(Ratify(seat=NORTH, deal=deal))
+    assert "political capital" in reason
+    assert [a.type for a in game.legal_actions(NORTH)] == ["refuse"]
+
+
+def test_ratification_pending_decisions_refused_when_the_facilitator_ends_it(new_game):
+    game = new_game()
+    deal = binding_pathway(game)
+    game.apply(EndPhase())
+    assert game.state.deals[deal - 1].status == "failed"
+
+
+def test_non_binding_deals_need_no_ratification(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway()])
+    answer(game, SAH, deal)
+    pass_until(game, "implementation")
+    assert game.state.deals[deal - 1].status == "in_force"
+    assert not any(e.phase == "ratification" for e in game.events)
+
+
+def test_window_after_a_shock_discounts_multilateral_deals(new_game):
+    game = new_game()
+    windowed = next(c for c, card in game.table.content.shocks.items() if card.window and card.strikes == "all")
+    game.apply(InjectShock(card=windowed))
+    assert game.state.window
+    offer = TermOffer(term="no_child_detention")
+    deal = propose(game, NORTH, [NORTH, VAL, SAH, PONT], [offer], forum="regional", region="mediterranean", binding=True)
+    d = game.state.deals[deal - 1]
+    assert strain(game.table, game.state, d, NORTH) == 0  # 1 - window 3, floored
+    bilateral = propose(game, VAL, [VAL, SAH], [TermOffer(term="readmission", giver=SAH, receiver=VAL)], binding=True)
+    assert strain(game.table, game.state, game.state.deals[bilateral - 1], SAH) == 3, "no window for bilateral deals"
+    game.state.window = False
+    assert strain(game.table, game.state, d, NORTH) == 1
+
+
+def test_endorsements_by_non_parties_ease_ratification(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway()], binding=True)
+    d = game.state.deals[deal - 1]
+    assert strain(game.table, game.state, d, NORTH) == 2
+    turn_to(game, NGO)
+    game.apply(Endorse(seat=NGO, deal=deal))
+    assert strain(game.table, game.state, d, NORTH) == 1
+
+
+# --- implementation -------------------------------------------------------------------------
+
+
+def test_implementation_suspend_ends_a_bilateral_deal_at_a_cost(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway()])
+    answer(game, SAH, deal)
+    pass_until(game, "implementation")
+    turn_to(game, NORTH)
+    capital = game.state.seat(NORTH).tracks["political_capital"]
+    game.apply(Suspend(seat=NORTH, deal=deal))
+    assert game.state.deals[deal - 1].status == "suspended"
+    assert game.state.seat(NORTH).tracks["political_capital"] == capital - 2
+
+
+def test_implementation_audit_exposes_a_lapse(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway()])
+    answer(game, SAH, deal)
+    pass_until(game, "implementation")
+    game.state.lapses = {deal: [NORTH]}  # hidden: Northland quietly failed to deliver
+    assert '"lapses"' not in game.view(NORTH).model_dump_json()
+    capital, glass = game.state.seat(NORTH).tracks["political_capital"], game.state.seat(NORTH).glass_house
+    turn_to(game, NGO)
+    game.apply(Audit(seat=NGO, deal=deal))
+    assert game.state.seat(NORTH).tracks["political_capital"] == capital - 2
+    assert game.state.seat(NORTH).glass_house == glass + 1
+    assert game.state.seat(NGO).stats["lapses_found"] == 1
+    assert Audit(seat=NGO, deal=deal) not in implementation_options(game.table, game.state, NGO)
+
+
+def test_implementation_lapse_drops_the_givers_part(new_game):
+    game = new_game()
+    deal = put_in_force(game, [NORTH, SAH], [pathway(3)])
+    assert corridor_levers(game.table, game.state)[0].capacity == 3
+    game.state.lapses = {deal.id: [NORTH]}
+    assert corridor_levers(game.table, game.state)[0].capacity == 0
+
+
+def test_implementation_weak_publics_may_lapse_on_non_binding_deals(new_game):
+    lapsed = 0
+    for seed in range(30):
+        game = new_game(seed=seed)
+        deal = propose(game, NORTH, [NORTH, SAH], [pathway()])
+        answer(game, SAH, deal)
+        game.state.seat(NORTH).tracks["cohesion"] = 2
+        game.state.seat(SAH).tracks["cohesion"] = 15
+        pass_until(game, "implementation")
+        parties = game.state.lapses.get(deal, [])
+        assert SAH not in parties, "a strong public never lapses"
+        lapsed += NORTH in parties
+    assert 0 < lapsed < 30
+
+
+# --- resolution -----------------------------------------------------------------------------
+
+
+def test_resolution_without_deals_everyone_moves_irregularly(new_game):
+    game = new_game()
+    next_round(game)
+    for corridor in game.state.corridors:
+        assert corridor.regular == 0 and corridor.stopped == 0
+        assert corridor.irregular == corridor.pressure > 0
+    assert any(e.kind == "flow" and "pressure" in e.text for e in game.events)
+
+
+def test_resolution_pathways_turn_irregular_into_regular(new_game):
+    game = new_game()
+    put_in_force(game, [NORTH, SAH], [pathway(3)])
+    state = game.state.fork()
+    resolve(game.table, state, Story(state))
+    sah_north = state.corridors[0]
+    assert sah_north.regular == min(3, sah_north.pressure)
+    assert sah_north.irregular == sah_north.pressure - sah_north.regular
+    assert state.corridors[2].regular == 0, "Kesh's corridor is not opened"
+
+
+def test_resolution_enforcement_without_pathways_feeds_trafficking(new_game):
+    game = new_game()
+    put_in_force(game, [PONT, NORTH], [TermOffer(term="border_enforcement", giver=PONT, receiver=NORTH, params={"strength": 3})])
+    with_enforcement = game.state.fork()
+    resolve(game.table, with_enforcement, Story(with_enforcement))
+    game.state.deals.clear()
+    without = game.state.fork()
+    resolve(game.table, without, Story(without))
+    assert with_enforcement.corridors[0].stopped == 3
+    assert with_enforcement.global_tracks["trafficking"] >= without.global_tracks["trafficking"]
+    assert with_enforcement.corridors[0].irregular == without.corridors[0].irregular - 3
+
+
+def test_resolution_crisis_rises_with_excess_over_thresholds(new_game):
+    game = new_game()
+    state = game.state.fork()
+    for corridor in state.corridors:
+        corridor.threshold = 0
+    crisis = state.global_tracks["crisis"]
+    resolve(game.table, state, Story(state))
+    total = sum(c.irregular for c in state.corridors)
+    assert state.global_tracks["crisis"] == min(20, crisis + amount(0.5 * total))
+
+
+def test_resolution_crisis_falls_when_no_corridor_is_over(new_game):
+    game = new_game()
+    state = game.state.fork()
+    for corridor in state.corridors:
+        corridor.threshold = 99
+    crisis = state.global_tracks["crisis"]
+    resolve(game.table, state, Story(state))
+    assert state.global_tracks["crisis"] == crisis - 1
+
+
+def test_resolution_tracks_stay_within_bounds(new_game):
+    game = new_game()
+    state = game.state.fork()
+    state.seat(NORTH).tracks["cohesion"] = 0
+    state.corridors[0].surge = 40
+    resolve(game.table, state, Story(state))
+    assert state.seat(NORTH).tracks["cohesion"] == 0
+
+
+# --- each term's effects --------------------------------------------------------------------
+
+
+def parties_for(game: Game, term_id: str) -> tuple[list[str], TermOffer]:
+    term = game.table.terms[term_id]
+    if term.scope == "all_parties":
+        return list(game.table.states), TermOffer(term=term_id)
+    for giver in game.table.order:
+        for receiver in game.table.order:
+            if giver == receiver or game.table.seats[giver].type not in term.givers:
+                continue
+            if game.table.seats[receiver].type not in term.receivers:
+                continue
+            if term.same_tier and game.table.tier(giver) != game.table.tier(receiver):
+                continue
+            return [giver, receiver], TermOffer(term=term_id, giver=giver, receiver=receiver)
+    raise AssertionError(f"no seats for {term_id}")
+
+
+def test_every_term_is_exercised(content):
+    assert len(content.terms) >= 13
+
+
+@pytest.mark.parametrize("term_id", sorted(__import__("negotiate.content", fromlist=["x"]).load_content().terms))
+def test_each_terms_effects_apply_as_declared(new_game, term_id):
+    game = new_game()
+    for seat in game.state.seats:  # room to move both ways
+        for name, spec in game.table.types[seat.id].tracks.items():
+            seat.tracks[name] = (spec.min + spec.max) // 2
+    for name in game.state.global_tracks:
+        game.state.global_tracks[name] = 2 if name == "governance" else 10
+    parties, offer = parties_for(game, term_id)
+    deal = put_in_force(game, parties, [offer])
+    term = game.table.terms[term_id]
+    params = deal.terms[0].params
+    roles = {"giver": [offer.giver], "receiver": [offer.receiver], "parties": parties, "global": ["global"]}
+    expected: dict[tuple[str, str], int] = {}
+
+    def add(who: str, track: str, change: int) -> None:
+        for seat in roles[who]:
+            if seat == "global" or track in game.table.types[seat].tracks:
+                expected[(seat, track)] = expected.get((seat, track), 0) + change
+
+    for effect in term.effects:
+        add(effect.who, effect.track, amount(effect.delta * (params[effect.times] if effect.times else 1)))
+    for unc, offset in zip(term.uncertain, game.state.hidden.get(term_id, [])):
+        add(unc.who, unc.track, offset * (params[unc.times] if unc.times else 1))
+    if term.transfer:
+        add("giver", "budget", -params[term.transfer])
+        add("receiver", "budget", params[term.transfer])
+    before = game.state.fork()
+    apply_deal(game.table, game.state, deal, Story(game.state))
+    for (seat, track), change in expected.items():
+        if seat == "global":
+            got = game.state.global_tracks[track] - before.global_tracks[track]
+        else:
+            got = game.state.seat(seat).tracks[track] - before.seat(seat).tracks[track]
+        assert got == change, f"{term_id}: {seat}.{track} moved {got}, expected {change}"
+
+
+def test_term_legal_pathway_opens_only_its_corridor(new_game):
+    game = new_game()
+    put_in_force(game, [NORTH, SAH], [pathway(4)])
+    levers = corridor_levers(game.table, game.state)
+    assert [lever.capacity for lever in levers] == [4, 0, 0, 0]
+
+
+def test_term_readmission_stops_crossings_from_and_through_the_giver(new_game):
+    game = new_game()
+    put_in_force(game, [PONT, VAL], [TermOffer(term="readmission", giver=PONT, receiver=VAL)])
+    levers = corridor_levers(game.table, game.state)
+    assert [lever.enforcement for lever in levers] == [0, 2, 0, 0]
+
+
+def test_term_reciprocal_mobility_opens_both_ways(new_game):
+    game = new_game()
+    put_in_force(game, [SAH, KESH], [TermOffer(term="reciprocal_mobility", giver=SAH, receiver=KESH, params={"places": 2})])
+    levers = corridor_levers(game.table, game.state)
+    assert levers[3].capacity == 2  # Kesh to Sahelia
+
+
+def test_term_payment_paid_only_as_far_as_the_budget_goes(new_game):
+    game = new_game()
+    deal = put_in_force(game, [NORTH, PONT], [TermOffer(term="payment", giver=NORTH, receiver=PONT, params={"amount": 8})])
+    game.state.seat(NORTH).tracks["budget"] = 5
+    pont = game.state.seat(PONT).tracks["budget"]
+    story = Story(game.state)
+    apply_deal(game.table, game.state, deal, story)
+    assert game.state.seat(NORTH).tracks["budget"] == 0
+    assert game.state.seat(PONT).tracks["budget"] == pont + 5
+    assert any("only 5 of 8" in e.text for e in story.events)
+
+
+def test_term_data_sharing_publishes_the_evidence_of_its_deal(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway(), TermOffer(term="data_sharing")])
+    answer(game, SAH, deal)
+    pass_until(game, "implementation")
+    assert "legal_pathway" in game.state.revealed
+
+
+# --- scoring and the end --------------------------------------------------------------------
+
+
+def test_scoring_public_scores_hide_agendas_final_scores_reveal_them(new_game):
+    game = new_game()
+    next_round(game)
+    lines = game.score(NORTH)
+    public = round(sum(line.points for line in lines if line.source != "agenda"), 1)
+    assert game.state.scores[NORTH] == public
+    assert {line.source for line in lines} >= {"objective", "agenda"}
+    assert game.view(SAH).agendas == {}
+
+
+def test_scoring_milestone_bonus_for_compact_signatories_and_advocates(new_game):
+    game = new_game()
+    states = list(game.table.states)
+    deal = propose(game, MERI, states, [TermOffer(term="global_compact")], forum="global")
+    turn_to(game, SAH)
+    game.apply(Endorse(seat=SAH, deal=deal))
+    for seat in (KESH, PONT):
+        answer(game, seat, deal)
+    pass_until(game, "implementation")
+    milestones = {seat: [l for l in game.score(seat) if l.source == "milestone"] for seat in game.table.order}
+    assert milestones[SAH] and milestones[MERI] and milestones[KESH]
+    assert not milestones[NORTH] and not milestones[NGO]
+
+
+def test_scoring_collapse_when_crisis_is_at_its_maximum_as_a_round_ends(new_game):
+    game = new_game()
+    game.state.global_tracks["crisis"] = 20
+    for corridor in game.state.corridors:
+        corridor.threshold = 0
+    pass_until(game, "game_over")
+    assert game.is_over and game.state.collapsed and game.state.round == 0
+    assert game.state.winners == []
+    for seat in game.table.order:
+        lines = game.score(seat)
+        kept = sum(l.points for l in lines if l.source != "collapse")
+        assert game.state.scores[seat] == pytest.approx(round(kept * 0.25, 1), abs=0.11)
+
+
+def test_scoring_game_ends_after_the_last_round_with_a_winner(content):
+    game = Game(content, "classroom", 3)
+    game.state.global_tracks["crisis"] = 0
+    for corridor in game.state.corridors:
+        corridor.threshold = 99
+    while not game.is_over:
+        pass_until(game, "game_over")
+    assert game.state.round == len(game.table.scenario.years) - 1
+    assert not game.state.collapsed
+    assert game.state.winners and max(game.state.scores.values()) == game.state.scores[game.state.winners[0]]
+    assert set(game.view("zanoka").agendas) == set(game.table.order)
+
+
+def test_scoring_a_game_over_refuses_every_action(content):
+    game = Game(content, "classroom", 4)
+    play_random(game, 4)
+    assert game.check(Pass(seat="aldermark")) == "the game is over"
+    assert game.legal_actions("facilitator") == [a for a in game.legal_actions("facilitator") if a.type == "undo"]
