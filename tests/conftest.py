@@ -50,14 +50,34 @@ def play_random(game: Game, seed: int, limit: int = 20_000) -> None:
     raise AssertionError("the game did not end")
 
 
-def put_in_force(game: Game, parties: list[str], terms: list[TermOffer], forum: str = "bilateral",
-                 binding: bool = False, duration: int = 2) -> Deal:
+def put_in_force(
+    game: Game,
+    parties: list[str],
+    terms: list[TermOffer],
+    forum: str = "bilateral",
+    binding: bool = False,
+    duration: int = 2,
+) -> Deal:
     """Test shortcut: a deal in force from this round, as if negotiated and ratified."""
     state = game.state
-    full = [o.model_copy(update={"params": {k: o.params.get(k, p.default) for k, p in game.table.terms[o.term].params.items()}}) for o in terms]
+    full = [
+        o.model_copy(
+            update={"params": {k: o.params.get(k, p.default) for k, p in game.table.terms[o.term].params.items()}}
+        )
+        for o in terms
+    ]
     deal = Deal(
-        id=len(state.deals) + 1, proposer=parties[0], forum=forum, parties=parties, terms=full, binding=binding,
-        duration=duration, status="in_force", round=state.round, accepted=list(parties), starts=state.round,
+        id=len(state.deals) + 1,
+        proposer=parties[0],
+        forum=forum,
+        parties=parties,
+        terms=full,
+        binding=binding,
+        duration=duration,
+        status="in_force",
+        round=state.round,
+        accepted=list(parties),
+        starts=state.round,
         ends=state.round + duration - 1,
     )
     state.deals.append(deal)

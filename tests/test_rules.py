@@ -11,8 +11,8 @@ from negotiate.engine.actions import (
     Audit,
     Campaign,
     Counter,
-    EndPhase,
     Endorse,
+    EndPhase,
     InjectShock,
     Pass,
     Propose,
@@ -34,7 +34,14 @@ from negotiate.engine.state import TermOffer
 from tests.conftest import next_round, pass_until, play_random, put_in_force
 
 NORTH, VAL, SAH, KESH, PONT, NGO, MERI, ATLAS = (
-    "northland", "valmark", "sahelia", "kesh", "pontara", "open_routes", "meridian", "atlas",
+    "northland",
+    "valmark",
+    "sahelia",
+    "kesh",
+    "pontara",
+    "open_routes",
+    "meridian",
+    "atlas",
 )
 
 
@@ -178,12 +185,22 @@ def test_unagreed_proposals_lapse_at_the_end_of_negotiation(new_game):
     ("seat", "parties", "term", "expected"),
     [
         (NORTH, [NORTH, SAH], TermOffer(term="readmission", giver=NORTH, receiver=SAH), "cannot give"),
-        (NORTH, [NORTH, SAH], TermOffer(term="reciprocal_mobility", giver=NORTH, receiver=SAH), "same development tier"),
+        (
+            NORTH,
+            [NORTH, SAH],
+            TermOffer(term="reciprocal_mobility", giver=NORTH, receiver=SAH),
+            "same development tier",
+        ),
         (NORTH, [NORTH, SAH], TermOffer(term="global_compact"), "global forum"),
         (NORTH, [NORTH, SAH, KESH], TermOffer(term="trafficking_cooperation"), "exactly two parties"),
         (NORTH, [SAH, KESH], TermOffer(term="trafficking_cooperation"), "party to its own proposal"),
         (NORTH, [NORTH, NGO], TermOffer(term="trafficking_cooperation"), "not a state"),
-        (NORTH, [NORTH, SAH], TermOffer(term="legal_pathway", giver=NORTH, receiver=SAH, params={"quota": 99}), "1 to 6"),
+        (
+            NORTH,
+            [NORTH, SAH],
+            TermOffer(term="legal_pathway", giver=NORTH, receiver=SAH, params={"quota": 99}),
+            "1 to 6",
+        ),
         (NORTH, [NORTH, SAH], TermOffer(term="no_such_term"), "unknown term"),
         (NGO, [NORTH, SAH], TermOffer(term="trafficking_cooperation"), "cannot propose"),
     ],
@@ -231,7 +248,9 @@ def test_forums_global_vote_fails_without_half(new_game):
 def test_glass_house_makes_leading_a_global_proposal_unaffordable(new_game):
     game = new_game()
     game.state.seat(NORTH).tracks["political_capital"] = 2  # glass house 2: needs 3
-    reason = game.check(Propose(seat=NORTH, forum="global", parties=list(game.table.states), terms=[TermOffer(term="global_compact")]))
+    reason = game.check(
+        Propose(seat=NORTH, forum="global", parties=list(game.table.states), terms=[TermOffer(term="global_compact")])
+    )
     assert "glass house" in reason
 
 
@@ -352,7 +371,9 @@ def test_window_after_a_shock_discounts_multilateral_deals(new_game):
     game.apply(InjectShock(card=windowed))
     assert game.state.window
     offer = TermOffer(term="no_child_detention")
-    deal = propose(game, NORTH, [NORTH, VAL, SAH, PONT], [offer], forum="regional", region="mediterranean", binding=True)
+    deal = propose(
+        game, NORTH, [NORTH, VAL, SAH, PONT], [offer], forum="regional", region="mediterranean", binding=True
+    )
     d = game.state.deals[deal - 1]
     assert strain(game.table, game.state, d, NORTH) == 0  # 1 - window 3, floored
     bilateral = propose(game, VAL, [VAL, SAH], [TermOffer(term="readmission", giver=SAH, receiver=VAL)], binding=True)
@@ -450,7 +471,9 @@ def test_resolution_pathways_turn_irregular_into_regular(new_game):
 
 def test_resolution_enforcement_without_pathways_feeds_trafficking(new_game):
     game = new_game()
-    put_in_force(game, [PONT, NORTH], [TermOffer(term="border_enforcement", giver=PONT, receiver=NORTH, params={"strength": 3})])
+    put_in_force(
+        game, [PONT, NORTH], [TermOffer(term="border_enforcement", giver=PONT, receiver=NORTH, params={"strength": 3})]
+    )
     with_enforcement = game.state.fork()
     resolve(game.table, with_enforcement, Story(with_enforcement))
     game.state.deals.clear()
@@ -567,14 +590,18 @@ def test_term_readmission_stops_crossings_from_and_through_the_giver(new_game):
 
 def test_term_reciprocal_mobility_opens_both_ways(new_game):
     game = new_game()
-    put_in_force(game, [SAH, KESH], [TermOffer(term="reciprocal_mobility", giver=SAH, receiver=KESH, params={"places": 2})])
+    put_in_force(
+        game, [SAH, KESH], [TermOffer(term="reciprocal_mobility", giver=SAH, receiver=KESH, params={"places": 2})]
+    )
     levers = corridor_levers(game.table, game.state)
     assert levers[3].capacity == 2  # Kesh to Sahelia
 
 
 def test_term_payment_paid_only_as_far_as_the_budget_goes(new_game):
     game = new_game()
-    deal = put_in_force(game, [NORTH, PONT], [TermOffer(term="payment", giver=NORTH, receiver=PONT, params={"amount": 8})])
+    deal = put_in_force(
+        game, [NORTH, PONT], [TermOffer(term="payment", giver=NORTH, receiver=PONT, params={"amount": 8})]
+    )
     game.state.seat(NORTH).tracks["budget"] = 5
     pont = game.state.seat(PONT).tracks["budget"]
     story = Story(game.state)

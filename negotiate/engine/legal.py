@@ -311,25 +311,34 @@ def _negotiation_options(table: Table, state: GameState, seat: str) -> list[Acti
     tracks = state.seats[table.index[seat]].tracks
     if "side_payment" in powers:
         budget = tracks.get("budget", 0)
-        for other in table.order:
-            if other != seat and "budget" in table.types[other].tracks:
-                out += [
-                    SidePayment.model_construct(seat=seat, to=other, amount=a, reason=None, type="side_payment")
-                    for a in SIDE_PAYMENTS
-                    if a <= budget
-                ]
+        out += [p for p in _side_payments(table, seat) if p.amount <= budget]
     if can_pay(table, state, seat, "campaign"):
-        for target in table.states:
-            out += [
-                Campaign.model_construct(seat=seat, target=target, direction=d, reason=None, type="campaign")
-                for d in (1, -1)
-            ]
+        out += _campaigns(table, seat)
     out += _evidence_options(table, state, seat)
     if "propose" in powers and _open_count(state, seat) < table.scenario.rules.max_open:
         capital = tracks.get("political_capital", 0)
         cost = lead_cost(table, state, seat) if table.types[seat].state else 0
         out += [p for p in standard_proposals(table, seat) if p.forum != "global" or capital >= cost]
     return out
+
+
+@lru_cache(maxsize=1024)
+def _side_payments(table: Table, seat: str) -> tuple[SidePayment, ...]:
+    return tuple(
+        SidePayment.model_construct(seat=seat, to=other, amount=a, reason=None, type="side_payment")
+        for other in table.order
+        if other != seat and "budget" in table.types[other].tracks
+        for a in SIDE_PAYMENTS
+    )
+
+
+@lru_cache(maxsize=1024)
+def _campaigns(table: Table, seat: str) -> tuple[Campaign, ...]:
+    return tuple(
+        Campaign.model_construct(seat=seat, target=target, direction=d, reason=None, type="campaign")
+        for target in table.states
+        for d in (1, -1)
+    )
 
 
 def _counters(table: Table, state: GameState, seat: str, deal: Deal) -> list[ActionModel]:

@@ -6,7 +6,7 @@ re-validation. `GameState.fork` copies a state cheaply for a look-ahead.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +30,8 @@ DealStatus = Literal[
     "expired",
 ]
 FACILITATOR = "facilitator"
+SETTLED = frozenset({"rejected", "withdrawn", "countered", "lapsed", "failed", "suspended", "expired"})
+"""Statuses from which a deal never changes again (so copies of a state may share it)."""
 
 
 class StateModel(BaseModel):
@@ -168,32 +170,48 @@ class GameState(StateModel):
 
     def fork(self) -> GameState:
         """A copy to try things on: nested containers are copied, immutable values shared."""
-        copy = self.model_copy()
-        copy.global_tracks = dict(self.global_tracks)
-        copy.seats = [s.model_copy(update={"tracks": dict(s.tracks), "stats": dict(s.stats)}) for s in self.seats]
-        copy.corridors = [c.model_copy() for c in self.corridors]
-        copy.deals = [_copy_deal(d) for d in self.deals]
-        copy.messages = list(self.messages)
-        copy.revealed = list(self.revealed)
-        copy.shock_targets = list(self.shock_targets)
-        copy.lapses = {k: list(v) for k, v in self.lapses.items()}
-        copy.shock_pile = list(self.shock_pile)
-        copy.trend_pile = list(self.trend_pile)
-        copy.history = list(self.history)
-        copy.scores = dict(self.scores)
-        copy.winners = list(self.winners)
-        return copy
+        return _clone(
+            self,
+            global_tracks=dict(self.global_tracks),
+            seats=[_clone(s, tracks=dict(s.tracks), stats=dict(s.stats)) for s in self.seats],
+            corridors=[_clone(c) for c in self.corridors],
+            deals=[d if d.status in SETTLED else _copy_deal(d) for d in self.deals],
+            messages=list(self.messages),
+            revealed=list(self.revealed),
+            shock_targets=list(self.shock_targets),
+            lapses={k: list(v) for k, v in self.lapses.items()},
+            shock_pile=list(self.shock_pile),
+            trend_pile=list(self.trend_pile),
+            history=list(self.history),
+            scores=dict(self.scores),
+            winners=list(self.winners),
+        )
 
 
 def _copy_deal(deal: Deal) -> Deal:
-    return deal.model_copy(
-        update={
-            "parties": list(deal.parties),
-            "accepted": list(deal.accepted),
-            "rejected": list(deal.rejected),
-            "endorsers": list(deal.endorsers),
-            "ratified": list(deal.ratified),
-            "refused": list(deal.refused),
-            "audited_by": list(deal.audited_by),
-        }
+    return _clone(
+        deal,
+        parties=list(deal.parties),
+        accepted=list(deal.accepted),
+        rejected=list(deal.rejected),
+        endorsers=list(deal.endorsers),
+        ratified=list(deal.ratified),
+        refused=list(deal.refused),
+        audited_by=list(deal.audited_by),
     )
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _clone(model: M, **changes: Any) -> M:
+    """A shallow copy of a model with some fields replaced: what `model_copy(update=...)` does,
+    without its overhead (a look-ahead copies many small models)."""
+    copy = object.__new__(type(model))
+    fields = dict(model.__dict__)
+    fields.update(changes)
+    object.__setattr__(copy, "__dict__", fields)
+    object.__setattr__(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__)
+    object.__setattr__(copy, "__pydantic_extra__", None)
+    object.__setattr__(copy, "__pydantic_private__", None)
+    return copy
