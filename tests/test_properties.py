@@ -8,10 +8,12 @@ facilitator's steps toward none, so a failure shrinks to a short game of passes.
 
 from __future__ import annotations
 
+import json
+import os
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from negotiate.content import Content
@@ -37,17 +39,26 @@ from negotiate.engine.state import Forecast, Secret, TermOffer
 from negotiate.engine.view import view as seat_view
 
 SCENARIOS = ("compact-2030", "crisis-2015", "classroom")
-STEPS = 200
+STEPS = 400
 
 scenarios = st.sampled_from(SCENARIOS)
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
-choices = st.lists(st.integers(min_value=0), max_size=STEPS)
+# short games shrink well; long ones (a random game lasts some 50 to 300 actions) reach the end
+short = st.lists(st.integers(min_value=0), max_size=40)
+long = st.lists(st.integers(min_value=0), min_size=120, max_size=STEPS)
+choices = st.one_of(short, long, long)
 # the steps (indices into `choices`) at which the facilitator acts instead of the seat to act
 facilitator_steps = st.frozensets(st.integers(min_value=0, max_value=STEPS - 1), max_size=12)
+# the steps at which the facilitator undoes the last action (when there is one)
+undo_steps = st.frozensets(st.integers(min_value=0, max_value=STEPS - 1), max_size=8)
+
+
+# NEGOTIATE_PROPERTY_SCALE=20 runs twenty times as many examples (a longer hunt for bugs)
+SCALE = max(1, int(os.environ.get("NEGOTIATE_PROPERTY_SCALE", "1")))
 
 
 def fast(n: int) -> settings:
-    return settings(max_examples=n, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    return settings(max_examples=n * SCALE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 # --- driving a game --------------------------------------------------------------------------
@@ -81,12 +92,22 @@ def choose(game: Game, i: int, facilitator: bool, **kw: bool) -> ActionModel | N
     return legal[i % len(legal)] if legal else None
 
 
-def play(game: Game, picks: list[int], facilitator: frozenset[int] = frozenset(), after=None, **kw: bool) -> Game:
+def play(
+    game: Game,
+    picks: list[int],
+    facilitator: frozenset[int] = frozenset(),
+    after=None,
+    undos: frozenset[int] = frozenset(),
+    **kw: bool,
+) -> Game:
     """Apply the chosen legal actions until the picks run out or the game is over."""
     for step, i in enumerate(picks):
         if game.is_over:
             break
-        action = choose(game, i, step in facilitator, **kw)
+        if step in undos and Undo() in game.legal_actions("facilitator"):
+            action: ActionModel | None = Undo()
+        else:
+            action = choose(game, i, step in facilitator, **kw)
         if action is None:
             break
         before = (len(game.log), len(game.events))
@@ -129,11 +150,26 @@ def check_invariants(game: Game) -> None:
             assert d.starts <= state.round, (d.id, d.starts, state.round)
     if game.is_over:
         assert state.collapsed or state.winners
+    turn = game.current_seat
+    assert turn is None or turn in table.order
+    for seat in table.order:
+        if seat != turn:
+            assert game.legal_actions(seat) == [], f"{seat} has legal actions on {turn}'s turn"
+
+
+def describe_reach(game: Game) -> None:
+    """Tell hypothesis's statistics how far the game got (pytest --hypothesis-show-statistics)."""
+    state = game.state
+    event(f"ended in round {state.round}, phase {state.phase}")
+    statuses = {d.status for d in state.deals}
+    event(f"a deal entered into force: {any(d.starts is not None for d in state.deals)}")
+    event(f"ratification reached: {bool(statuses & {'ratified', 'failed'})}")
+    event(f"undo used: {any(isinstance(a, Undo) for a in game.log)}")
 
 
 @fast(60)
-@given(scenario=scenarios, seed=seeds, picks=choices, facilitator=facilitator_steps)
-def test_invariants_hold_after_every_action(content: Content, scenario, seed, picks, facilitator):
+@given(scenario=scenarios, seed=seeds, picks=choices, facilitator=facilitator_steps, undos=undo_steps)
+def test_invariants_hold_after_every_action(content: Content, scenario, seed, picks, facilitator, undos):
     game = Game(content, scenario, seed)
     check_invariants(game)
     # governance never decreases along the effective history; an undo steps back exactly one action
@@ -152,7 +188,8 @@ def test_invariants_hold_after_every_action(content: Content, scenario, seed, pi
             digests.append(digest(game))
         assert game.state.global_tracks["governance"] == governance[-1]
 
-    play(game, picks, facilitator, after=after, chat=True)
+    play(game, picks, facilitator, after=after, undos=undos, chat=True)
+    describe_reach(game)
 
 
 # --- 2. termination ------------------------------------------------------------------------------
@@ -196,10 +233,11 @@ def test_game_ends_within_its_rounds(content: Content, scenario, seed, rnd: rand
 
 
 @fast(40)
-@given(scenario=scenarios, seed=seeds, picks=choices, facilitator=facilitator_steps)
-def test_save_and_replay_reproduce_the_state(content: Content, scenario, seed, picks, facilitator):
-    game = play(Game(content, scenario, seed), picks, facilitator, chat=True)
-    loaded = from_save(content, to_save(game))
+@given(scenario=scenarios, seed=seeds, picks=choices, facilitator=facilitator_steps, undos=undo_steps)
+def test_save_and_replay_reproduce_the_state(content: Content, scenario, seed, picks, facilitator, undos):
+    game = play(Game(content, scenario, seed), picks, facilitator, undos=undos, chat=True)
+    describe_reach(game)
+    loaded = from_save(content, json.loads(json.dumps(to_save(game))))
     assert digest(loaded) == digest(game)
     assert loaded.state.model_dump() == game.state.model_dump()
     assert loaded.log == game.log
@@ -208,6 +246,8 @@ def test_save_and_replay_reproduce_the_state(content: Content, scenario, seed, p
         rebuilt.apply(action)
     assert digest(rebuilt) == digest(game)
     assert rebuilt.state.model_dump() == game.state.model_dump()
+    # the state itself survives a round trip through its JSON
+    assert type(game.state).model_validate_json(game.state.model_dump_json()).model_dump() == game.state.model_dump()
 
 
 @fast(25)
@@ -325,21 +365,27 @@ def check_views(game: Game, content: Content, k: int) -> None:
             assert m.to is None or seat in (m.to, m.sender), (seat, m)
         expected = [m for m in state.messages if m.to is None or seat in (m.to, m.sender)]
         assert seen.messages == expected
-        if over:
-            continue
-        # another seat's secret is swapped: this seat's view does not change
-        others = [o for o in table.order if o != seat]
-        other = others[k % len(others)]
-        kind = table.seats[other].type
-        agendas = [a for a, card in content.agendas.items() if a != state.secrets[other].agenda]
-        same_type = [a for a in agendas if content.agendas[a].seat_type == kind] or agendas
-        trends = list(content.trends)
-        alt = state.model_copy(deep=True)
-        alt.secrets[other] = Secret(
-            agenda=same_type[k % len(same_type)],
-            hand=[Forecast(round=r, card=trends[(k + r) % len(trends)]) for r in range(1, table.rounds)],
-        )
-        assert seat_view(table, alt, seat, game.current_seat).model_dump() == dumped
+        assert all(e.to in (None, seat) for e in game.events_for(seat))
+    if not over:
+        assert_blind_to_others_secrets(game, content, table.order[k % len(table.order)], k)
+
+
+def assert_blind_to_others_secrets(game: Game, content: Content, seat: str, k: int) -> None:
+    """Another seat's secret (agenda and hand) is swapped in a deep copy: this seat's view is the same."""
+    table, state = game.table, game.state
+    others = [o for o in table.order if o != seat]
+    other = others[k % len(others)]
+    kind = table.seats[other].type
+    agendas = [a for a in content.agendas if a != state.secrets[other].agenda]
+    same_type = [a for a in agendas if content.agendas[a].seat_type == kind] or agendas
+    trends = list(content.trends)
+    alt = state.model_copy(deep=True)
+    alt.secrets[other] = Secret(
+        agenda=same_type[k % len(same_type)],
+        hand=[Forecast(round=r, card=trends[(k + r) % len(trends)]) for r in range(1, table.rounds)],
+    )
+    assert alt.secrets[other] != state.secrets[other]
+    assert seat_view(table, alt, seat, game.current_seat).model_dump() == game.view(seat).model_dump()
 
 
 @fast(25)
@@ -347,41 +393,72 @@ def check_views(game: Game, content: Content, k: int) -> None:
 def test_views_hold_no_other_seats_secrets(content: Content, scenario, seed, picks, facilitator, k):
     game = Game(content, scenario, seed)
     check_views(game, content, k)
+    # a view is a snapshot: later play does not change one taken earlier
+    seat = game.table.order[k % len(game.table.order)]
+    early = game.view(seat)
+    early_dump = early.model_dump()
 
     def after(game: Game, action: ActionModel) -> None:
-        if len(game.log) % 4 == 0 or game.is_over:
+        if len(game.log) % 5 == 0 or game.is_over:
             check_views(game, content, k + len(game.log))
+        if len(game.log) == k:
+            nonlocal early, early_dump
+            early, early_dump = game.view(seat), game.view(seat).model_dump()
 
     play(game, picks, facilitator, after=after, chat=True)
     check_views(game, content, k)
+    assert early.model_dump() == early_dump
 
 
 # --- 6. undo -----------------------------------------------------------------------------------------
+
+
+def assert_undo_restores(game: Game, action: ActionModel) -> None:
+    """Apply the action, undo it, check the state is back, then apply it again for good."""
+    before, dump, seat = digest(game), game.state.model_dump(), game.current_seat
+    legal = game.legal_actions(seat) if seat else []
+    game.apply(action)
+    after = digest(game)
+    assert game.check(Undo()) is None
+    game.apply(Undo())
+    assert digest(game) == before, f"undo of {action!r} does not restore the state"
+    assert game.state.model_dump() == dump
+    assert game.current_seat == seat
+    assert (game.legal_actions(seat) if seat else []) == legal
+    game.apply(action)  # and doing it again gives the same state as the first time
+    assert digest(game) == after
 
 
 @fast(40)
 @given(
     scenario=scenarios,
     seed=seeds,
-    picks=st.lists(st.integers(min_value=0), max_size=120),
+    picks=choices,
     facilitator=facilitator_steps,
-    last=st.integers(min_value=0),
-    by_facilitator=st.booleans(),
+    checks=st.frozensets(st.integers(min_value=0, max_value=STEPS - 1), max_size=5),
+    undos=undo_steps,
 )
-def test_undo_restores_the_state_before_the_action(content: Content, scenario, seed, picks, facilitator, last, by_facilitator):
-    game = play(Game(content, scenario, seed), picks, facilitator, chat=True)
-    if game.is_over:
-        return
-    action = choose(game, last, by_facilitator, undo=False, chat=True)
-    if action is None:
-        return
-    before, dump, seat = digest(game), game.state.model_dump(), game.current_seat
-    game.apply(action)
-    assert game.check(Undo()) is None
-    game.apply(Undo())
-    assert digest(game) == before
-    assert game.state.model_dump() == dump
-    assert game.current_seat == seat
+def test_undo_restores_the_state_before_the_action(content: Content, scenario, seed, picks, facilitator, checks, undos):
+    game = Game(content, scenario, seed)
+    for step, i in enumerate(picks):
+        if game.is_over:
+            break
+        if step in undos and game.check(Undo()) is None:
+            game.apply(Undo())
+            continue
+        action = choose(game, i, step in facilitator, undo=False, chat=True)
+        if action is None:
+            break
+        if step in checks or step == len(picks) - 1:
+            assert_undo_restores(game, action)
+        else:
+            before = digest(game)
+            game.apply(action)
+            if game.is_over:  # undoing the action that ended the game brings the game back
+                game.apply(Undo())
+                assert digest(game) == before and not game.is_over
+                game.apply(action)
+    describe_reach(game)
 
 
 # --- examples ------------------------------------------------------------------------------------------

@@ -641,7 +641,7 @@ def test_scoring_milestone_bonus_for_compact_signatories_and_advocates(new_game)
     for seat in (KESH, PONT):
         answer(game, seat, deal)
     pass_until(game, "implementation")
-    milestones = {seat: [l for l in game.score(seat) if l.source == "milestone"] for seat in game.table.order}
+    milestones = {seat: [line for line in game.score(seat) if line.source == "milestone"] for seat in game.table.order}
     assert milestones[SAH] and milestones[MERI] and milestones[KESH]
     assert not milestones[NORTH] and not milestones[NGO]
 
@@ -656,7 +656,7 @@ def test_scoring_collapse_when_crisis_is_at_its_maximum_as_a_round_ends(new_game
     assert game.state.winners == []
     for seat in game.table.order:
         lines = game.score(seat)
-        kept = sum(l.points for l in lines if l.source != "collapse")
+        kept = sum(line.points for line in lines if line.source != "collapse")
         assert game.state.scores[seat] == pytest.approx(round(kept * 0.25, 1), abs=0.11)
 
 
