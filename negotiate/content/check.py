@@ -273,6 +273,10 @@ def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, inde
         seat_type = check.seat_type(source, ("seats", i, "type"), seat.type)
         if seat_type is None:
             continue
+        if seat.votes != 1 and not seat_type.state:
+            check.add(
+                source, ("seats", i, "votes"), f"only states vote in the global forum, and {seat.type} is not a state"
+            )
         for track, value in seat.tracks.items():
             spec = seat_type.tracks.get(track)
             if spec is None:

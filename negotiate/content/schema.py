@@ -42,7 +42,8 @@ class TrackSpec(Model):
 
 
 class Effect(Model):
-    """A change of a track: `delta` (times a deal parameter when `times` is set), rounded toward 0.
+    """A change of a track: `delta` (times a deal parameter when `times` is set), rounded half
+    away from zero.
 
     `who` names whose track moves. Which selectors are allowed depends on where the effect
     stands: `global` (a global track), `all` (every seat that has the track), `type:<seat type>`,
@@ -368,6 +369,7 @@ class ScenarioSeat(Model):
     tracks: dict[Id, int] = Field(default_factory=dict, description="starting values that differ")
     tier: str | None = None
     glass_house: int = Field(0, ge=0, description="extra political capital to lead a global proposal")
+    votes: int = Field(1, ge=1, description="votes in the global forum (a seat may speak for a bloc)")
     regions: list[Id] = Field(default_factory=list)
 
 
@@ -421,7 +423,7 @@ class ScenarioRules(Model):
     lapse_penalty: int = Field(2, ge=0, description="political capital lost when a lapse is found")
     collapse_keep: float = Field(0.25, ge=0, le=1, description="share of score kept on collapse")
     convention_min_ratifiers: int = Field(3, ge=1)
-    global_vote: float = Field(0.5, gt=0, le=1, description="share of states that must accept")
+    global_vote: float = Field(0.5, gt=0, le=1, description="share of the global forum's votes needed")
     max_duration: int = Field(4, ge=1)
     max_open: int = Field(3, ge=1, description="most proposals a seat may have on the table")
     max_terms: int = Field(6, ge=1, description="most terms in one deal")

@@ -27,7 +27,7 @@ def check_spec(table: Table, state: GameState, spec: DealSpec) -> str | None:
         return "a party is named twice"
     if len(parties) < 2:
         return "a deal needs at least two parties"
-    if table.types[seat].state and seat not in parties:
+    if seat not in parties and not table.types[seat].needs_sponsor:
         return f"{name} must be a party to its own proposal"
     if not 1 <= spec.duration <= rules.max_duration:
         return f"duration must be 1 to {rules.max_duration} rounds"
@@ -112,6 +112,16 @@ def check_offer(table: Table, spec: DealSpec, offer: TermOffer) -> str | None:
     if term.same_tier and table.tier(offer.giver) != table.tier(offer.receiver):
         return f"{term.name} needs states of the same development tier"
     return None
+
+
+def narrow(deal: Deal, members: Sequence[str]) -> None:
+    """Keep only these parties, and only the terms whose giver and receiver are among them."""
+    deal.parties = [p for p in deal.parties if p in members]
+    deal.terms = [
+        o
+        for o in deal.terms
+        if (o.giver is None or o.giver in members) and (o.receiver is None or o.receiver in members)
+    ]
 
 
 def lead_cost(table: Table, state: GameState, seat: str) -> int:

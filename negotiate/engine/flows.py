@@ -37,7 +37,7 @@ def resolve(table: Table, state: GameState, story: Story) -> None:
     irregular, unprotected, excess = (sum(column) for column in zip(*totals))
     rules = table.scenario.rules.flow
     for corridor in state.corridors:
-        corridor.surge = int(corridor.surge * rules.surge_decay)
+        corridor.surge = amount(corridor.surge * rules.surge_decay)
     if irregular:
         why = f"{irregular} irregular crossings in all"
         move_global(table, state, "welfare", -amount(rules.welfare_per_irregular * irregular), why, story)
@@ -80,7 +80,8 @@ def apply_deal(table: Table, state: GameState, deal: Deal, story: Story) -> None
             if paid < due:
                 story.add("deal", f"{table.name(offer.giver)} can pay only {paid} of {due} due under deal #{deal.id}")
             move_seat(table, state, offer.receiver, "budget", paid, f"{why}: payment", story)
-        apply_effects(table, state, term.effects, roles, story, why, offer.params)
+        share = len(active) / len(deal.parties) if term.scope == "all_parties" else 1.0
+        apply_effects(table, state, term.effects, roles, story, why, offer.params, scale=share)
         truth = "measured effect" if offer.term in state.revealed else "effects not yet measured"
         for unc, offset in zip(term.uncertain, state.hidden.get(offer.term, ())):
             change = offset * (offer.params.get(unc.times, 0) if unc.times else 1)

@@ -225,6 +225,9 @@ def _deal_reason(table: Table, state: GameState, action: SeatAction, deal: Deal)
     if isinstance(action, Suspend):
         if deal.status != "in_force" or deal.binding or seat not in deal.parties:
             return f"{name} can suspend only a non-binding deal in force that it is party to"
+        cost = table.scenario.rules.suspend_cost
+        if state.seats[table.index[seat]].tracks.get("political_capital", 0) < cost:
+            return f"suspending costs {cost} political capital, which {name} lacks"
         return None
     if isinstance(action, Audit):
         if not can_pay(table, state, seat, "audit"):
@@ -273,8 +276,9 @@ def implementation_options(table: Table, state: GameState, seat: str) -> list[Ac
     for deal in state.deals:
         if deal.status != "in_force" or deal.binding:
             continue
-        if seat in deal.parties:
-            out.append(Suspend.model_construct(seat=seat, deal=deal.id, reason=None, type="suspend"))
+        suspend = Suspend.model_construct(seat=seat, deal=deal.id, reason=None, type="suspend")
+        if seat in deal.parties and _deal_reason(table, state, suspend, deal) is None:
+            out.append(suspend)
         if audit and seat not in deal.audited_by:
             out.append(Audit.model_construct(seat=seat, deal=deal.id, reason=None, type="audit"))
     out += _evidence_options(table, state, seat)

@@ -24,7 +24,7 @@ from negotiate.engine.actions import (
     Suspend,
     Withdraw,
 )
-from negotiate.engine.deals import describe, full_params, lead_cost, shortfall
+from negotiate.engine.deals import describe, full_params, lead_cost, narrow, shortfall
 from negotiate.engine.effects import move_seat
 from negotiate.engine.events import Story
 from negotiate.engine.legal import implementation_options
@@ -257,7 +257,7 @@ def settle_ratification(table: Table, state: GameState, deal: Deal, story: Story
     if deal.forum == "global":
         needed = table.scenario.rules.convention_min_ratifiers
         if len(deal.ratified) >= needed:
-            deal.parties = [p for p in deal.parties if p in deal.ratified]
+            narrow(deal, deal.ratified)
             deal.status = "ratified"
             story.add(
                 "ratify",
@@ -293,6 +293,7 @@ def _audit(table: Table, state: GameState, action: Audit, story: Story) -> None:
     deal = state.deals[action.deal - 1]
     deal.audited_by.append(seat)
     _pay(table, state, seat, "audit", story, f"audits deal #{deal.id}")
+    _stat(table, state, seat, "audits")
     lapsed = [p for p in state.lapses.get(deal.id, []) if p in deal.parties]
     if not lapsed:
         story.add("audit", f"{table.name(seat)} audits deal #{deal.id}: every party is complying")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from negotiate.content.schema import GOVERNANCE_LEVELS, CorridorEffect
 from negotiate.engine import rng
-from negotiate.engine.deals import OPEN, describe, governance_level, matches, pending_ratification
+from negotiate.engine.deals import OPEN, describe, governance_level, matches, narrow, pending_ratification
 from negotiate.engine.effects import apply_effects, move_global
 from negotiate.engine.events import Story
 from negotiate.engine.moves import has_options, refuse, reveal
@@ -109,20 +109,17 @@ def close_negotiation(table: Table, state: GameState, story: Story) -> None:
     for deal in state.deals:
         if deal.status == "open" and deal.forum == "global":
             yes = [p for p in deal.accepted if p in table.states]
-            needed = table.scenario.rules.global_vote * len(table.states)
-            if len(yes) >= needed and len(yes) >= 2:
-                deal.parties = yes
+            votes = sum(table.seats[p].votes for p in yes)
+            total = sum(table.seats[p].votes for p in table.states)
+            tally = f"{votes} of {total} votes ({len(yes)} of {len(table.states)} states) yes"
+            narrow(deal, yes)
+            if votes >= table.scenario.rules.global_vote * total and len(yes) >= 2 and deal.terms:
                 deal.status = "agreed"
-                story.add(
-                    "deal",
-                    f"The global forum adopts deal #{deal.id}: {len(yes)} of {len(table.states)} states vote yes",
-                )
+                signatories = ", ".join(table.name(p) for p in yes)
+                story.add("deal", f"The global forum adopts deal #{deal.id}, {tally}; signatories: {signatories}")
             else:
                 deal.status = "rejected"
-                story.add(
-                    "deal",
-                    f"The global forum turns down deal #{deal.id}: {len(yes)} of {len(table.states)} states vote yes",
-                )
+                story.add("deal", f"The global forum turns down deal #{deal.id}, {tally}")
         elif deal.status in OPEN:
             deal.status = "lapsed"
             story.add("deal", f"Deal #{deal.id} lapses: not agreed this round")

@@ -32,11 +32,10 @@ def breakdown(table: Table, state: GameState, seat: str, agenda: bool = True) ->
         if reached >= level and _advocate(table, state, seat, level):
             lines.append(ScoreLine("milestone", f"Signed or championed governance level {level}", float(bonus)))
     if state.collapsed:
-        total = sum(line.points for line in lines)
+        gains = max(0.0, sum(line.points for line in lines))
         keep = table.scenario.rules.collapse_keep
-        lines.append(
-            ScoreLine("collapse", f"The system collapsed: only {keep:.0%} kept", -round(total * (1 - keep), 2))
-        )
+        label = f"The system collapsed: only {keep:.0%} of any gains kept"
+        lines.append(ScoreLine("collapse", label, -round(gains * (1 - keep), 2)))
     return lines
 
 
