@@ -756,3 +756,14 @@ def test_implementation_a_lapsed_party_weakens_shared_commitments(new_game):
     half = game.state.fork()
     apply_deal(game.table, half, deal, Story(half))
     assert full.global_tracks["welfare"] == 12 and half.global_tracks["welfare"] == 11
+
+
+def test_resolution_every_surge_dies_out(new_game):
+    game = new_game()
+    state = game.state.fork()
+    state.corridors[0].surge = 5
+    seen = []
+    for _ in range(4):
+        resolve(game.table, state, Story(state))
+        seen.append(state.corridors[0].surge)
+    assert seen == [2, 1, 0, 0]

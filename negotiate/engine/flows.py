@@ -37,7 +37,7 @@ def resolve(table: Table, state: GameState, story: Story) -> None:
     irregular, unprotected, excess = (sum(column) for column in zip(*totals))
     rules = table.scenario.rules.flow
     for corridor in state.corridors:
-        corridor.surge = amount(corridor.surge * rules.surge_decay)
+        corridor.surge = int(corridor.surge * rules.surge_decay)  # toward 0, so every surge dies out
     if irregular:
         why = f"{irregular} irregular crossings in all"
         move_global(table, state, "welfare", -amount(rules.welfare_per_irregular * irregular), why, story)
