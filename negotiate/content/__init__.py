@@ -57,9 +57,11 @@ class Content:
 def load_content(root: Path | str | None = None) -> Content:
     """Load and check a content folder (default: the shipped one); raises ContentError."""
     folder = Path(root) if root is not None else shipped_root()
-    found, problems = read_folder(folder)
+    found, problems, broken = read_folder(folder)
     index: dict[str, Any]
-    index, more = check_all(found.get("rules/seats", []), found.get("rules/scenarios", []), found.get("decks", []))
+    index, more = check_all(
+        found.get("rules/seats", []), found.get("rules/scenarios", []), found.get("decks", []), broken
+    )
     problems += more
     if not found.get("rules/scenarios") and "rules/scenarios" in found:
         problems.append(Problem(str(folder / "rules/scenarios"), 0, "", "no scenario files found"))

@@ -30,9 +30,14 @@ from negotiate.content.schema import (
 class Checker:
     """Collects problems while walking the validated content and its source files."""
 
-    def __init__(self, seat_types: dict[str, SeatType]):
+    def __init__(self, seat_types: dict[str, SeatType], broken: set[str]):
         self.seat_types = seat_types
+        self.broken = broken
         self.problems: list[Problem] = []
+
+    def missing(self, name: str, known: Iterable[str]) -> bool:
+        """Whether a name is unknown and not the fault of a broken file (reported already)."""
+        return name not in known and name not in self.broken
 
     def add(self, source: SourceFile, loc: Loc, message: str) -> None:
         self.problems.append(source.problem(loc, message))
@@ -41,7 +46,7 @@ class Checker:
 
     def seat_type(self, source: SourceFile, loc: Loc, name: str) -> SeatType | None:
         seat = self.seat_types.get(name)
-        if seat is None:
+        if seat is None and name not in self.broken:
             self.add(source, loc, f"unknown seat type '{name}' (expected one of {_list(self.seat_types)})")
         return seat
 
@@ -51,7 +56,7 @@ class Checker:
             return list(self.seat_types)
         if who.startswith("type:"):
             name = who.removeprefix("type:")
-            return [name] if name in self.seat_types else None
+            return [name] if name in self.seat_types else ([] if name in self.broken else None)
         return context.get(who)
 
     def effects(
@@ -89,7 +94,10 @@ class Checker:
         if owners is None:
             self.add(source, (*loc, "who"), f"'{who}' cannot be used here (expected one of {', '.join(allowed)})")
             return
-        having = [o for o in owners if o in self.seat_types and track in self.seat_types[o].tracks]
+        owners = [o for o in owners if o in self.seat_types]
+        if not owners:
+            return  # the seat types named are unknown, and that is reported where they are named
+        having = [o for o in owners if track in self.seat_types[o].tracks]
         need_all = who not in ("all", "parties")
         if (need_all and len(having) < len(owners)) or not having:
             lacking = [o for o in owners if o not in having]
@@ -114,11 +122,9 @@ class Checker:
             here = (*loc, i)
             if isinstance(rule, StatScore):
                 if rule.stat not in STATS:
-                    self.add(
-                        source, (*here, "stat"), f"unknown stat '{rule.stat}' (expected one of {', '.join(STATS)})"
-                    )
+                    self.add(source, (*here, "stat"), f"unknown stat '{rule.stat}' (expected one of {_list(STATS)})")
             elif isinstance(rule, DealScore):
-                if rule.term is not None and rule.term not in terms:
+                if rule.term is not None and self.missing(rule.term, terms):
                     self.add(source, (*here, "term"), f"unknown term '{rule.term}' (expected one of {_list(terms)})")
             elif isinstance(rule, (TrackScore, ThresholdScore)):
                 if rule.scope == "global":
@@ -144,10 +150,12 @@ def check_all(
     seats: list[tuple[SourceFile, SeatType]],
     scenarios: list[tuple[SourceFile, Scenario]],
     decks: list[tuple[SourceFile, Any]],
+    broken: set[str] | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """Index every card by kind and check every cross reference; returns (index, problems)."""
+    """Index every card by kind and check every cross reference; returns (index, problems).
+    Names in `broken` belong to files that failed validation: references to them are not blamed."""
     seat_types = {seat.id: seat for _, seat in seats}
-    check = Checker(seat_types)
+    check = Checker(seat_types, broken or set())
     index: dict[str, Any] = {"shock": {}, "trend": {}, "agenda": {}, "term": {}, "decks": {}}
     sources: dict[tuple[str, str], tuple[SourceFile, int]] = {}
     seen_seat: dict[str, SourceFile] = {}
@@ -288,7 +296,7 @@ def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, inde
             elif not spec.min <= value <= spec.max:
                 check.add(source, ("seats", i, "tracks", track), f"{value} is outside {spec.min}..{spec.max}")
     states = [s for s in scenario.seats if s.type in check.seat_types and check.seat_types[s.type].state]
-    if len(states) < 2:
+    if len(states) < 2 and all(s.type in check.seat_types for s in scenario.seats):
         check.add(source, ("seats",), "a scenario needs at least two states to negotiate")
     for i, corridor in enumerate(scenario.corridors):
         ends = [("origin", corridor.origin), ("destination", corridor.destination)]
@@ -297,7 +305,7 @@ def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, inde
         for end, seat_id in ends:
             if seat_id not in seats:
                 check.add(source, ("corridors", i, end), f"unknown seat '{seat_id}' (expected one of {_list(seats)})")
-            elif not check.seat_types.get(seats[seat_id].type, None) or not check.seat_types[seats[seat_id].type].state:
+            elif seats[seat_id].type in check.seat_types and not check.seat_types[seats[seat_id].type].state:
                 check.add(source, ("corridors", i, end), f"'{seat_id}' is not a state; corridors run between states")
         if len({seat_id for _, seat_id in ends}) < len(ends):
             check.add(source, ("corridors", i), "origin, destination and transit must be different seats")
@@ -312,6 +320,8 @@ def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, inde
     for field, kind in expected.items():
         for j, deck_id in enumerate(getattr(scenario.decks, field)):
             deck = index["decks"].get(deck_id)
+            if deck is None and deck_id in check.broken:
+                continue
             if deck is None:
                 known = [d for d, (k, _) in index["decks"].items() if k == kind]
                 check.add(
@@ -322,7 +332,7 @@ def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, inde
             elif deck[0] != kind:
                 check.add(source, ("decks", field, j), f"deck '{deck_id}' holds {deck[0]} cards, not {kind} cards")
     for j, term_id in enumerate(scenario.decks.exclude_terms):
-        if term_id not in index["term"]:
+        if check.missing(term_id, index["term"]):
             check.add(source, ("decks", "exclude_terms", j), f"unknown term '{term_id}'")
     agenda_types = {
         index["agenda"][card].seat_type
@@ -331,8 +341,9 @@ def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, inde
         for card in index["decks"][deck_id][1]
         if card in index["agenda"]
     }
+    agendas_complete = not any(d in check.broken for d in scenario.decks.agendas)
     for i, seat in enumerate(scenario.seats):
-        if seat.type in check.seat_types and seat.type not in agenda_types:
+        if agendas_complete and seat.type in check.seat_types and seat.type not in agenda_types:
             check.add(
                 source, ("seats", i, "type"), f"the scenario's agenda decks hold no agenda for seat type {seat.type}"
             )

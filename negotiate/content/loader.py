@@ -85,8 +85,10 @@ def _message(error: Any) -> str:
         return "unknown key (not part of this kind of file; check the spelling)"
     if kind == "missing":
         return "required, but missing"
-    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
-        return msg.replace("Input tag", "kind")
+    if kind == "union_tag_invalid":
+        return f"unknown kind {error['ctx']['tag']!r} (expected one of {error['ctx']['expected_tags']})"
+    if kind == "union_tag_not_found":
+        return "missing: say what kind of cards this file holds"
     return msg.removeprefix("Value error, ")
 
 
@@ -118,6 +120,8 @@ def validate(source: SourceFile, adapter: TypeAdapter[Any]) -> tuple[Any, list[P
         problems = []
         for error in exc.errors():
             loc = _file_loc(source.doc, error["loc"])
+            if error["type"] in ("union_tag_invalid", "union_tag_not_found") and isinstance(error["input"], dict):
+                loc = (*loc, "kind")
             problems.append(source.problem(loc, _message(error)))
         return None, problems
 
@@ -148,9 +152,11 @@ FOLDERS = (
 )
 
 
-def read_folder(root: Path) -> tuple[dict[str, list[tuple[SourceFile, Any]]], list[Problem]]:
-    """Parse and validate every YAML file of a content folder, by folder."""
+def read_folder(root: Path) -> tuple[dict[str, list[tuple[SourceFile, Any]]], list[Problem], set[str]]:
+    """Parse and validate every YAML file of a content folder, by folder. Also returns the names
+    that files which failed validation declare, so that others naming them are not blamed too."""
     problems: list[Problem] = []
+    broken: set[str] = set()
     found: dict[str, list[tuple[SourceFile, Any]]] = {}
     if not root.is_dir():
         raise ContentError([Problem(str(root), 0, "", "no such content folder")])
@@ -169,7 +175,18 @@ def read_folder(root: Path) -> tuple[dict[str, list[tuple[SourceFile, Any]]], li
             problems += errors
             if model is not None:
                 found[folder].append((source, model))
-    return found, problems
+            else:
+                broken |= _declared(source.doc)
+    return found, problems, broken
+
+
+def _declared(doc: dict[str, Any]) -> set[str]:
+    """The ids a content file declares (itself, its deck, its cards), read without validation."""
+    names = {str(doc[key]) for key in ("id", "deck") if key in doc}
+    cards = doc.get("cards")
+    if isinstance(cards, list):
+        names |= {str(card["id"]) for card in cards if isinstance(card, dict) and "id" in card}
+    return names
 
 
 def _shown(path: Path, root: Path) -> str:

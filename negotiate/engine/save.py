@@ -63,15 +63,23 @@ def write_save(game: Game, path: Path) -> None:
     """Write a save atomically: a crash mid-write never leaves half a file."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(to_save(game), indent=1), encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(json.dumps(to_save(game), indent=1), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
 def from_save(content: Content, data: Any, where: str = "save") -> Game:
     """Rebuild a game from save data, checking its format, every action and its digest."""
-    if isinstance(data, dict) and isinstance(data.get("format"), int) and data["format"] > FORMAT:
+    if not isinstance(data, dict):
+        raise SaveError(f"{where}: not a save file (expected a JSON object at the top)")
+    version = data.get("format")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise SaveError(f"{where}: not a save file of negotiate (format {version!r}; expected a whole number from 1)")
+    if version > FORMAT:
         raise SaveError(
-            f"{where}: made by a newer version of negotiate (save format {data['format']}; this version reads up to {FORMAT})"
+            f"{where}: made by a newer version of negotiate (save format {version}; this version reads up to {FORMAT})"
         )
     try:
         save = SaveFile.model_validate(data)
