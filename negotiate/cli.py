@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="a content folder with decks/ and rules/ (default: the shipped game)",
     )
+    parser.set_defaults(scenario=None, seed=None, save=None)  # bare `negotiate` plays
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     play = sub.add_parser("play", help="play a game (for now: bots in every seat, headless, with a summary)")
@@ -96,15 +97,17 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     content = _content(args)
     seed = args.seed if args.seed is not None else time.time_ns() % 1_000_000
-    scenario = content.scenario(getattr(args, "scenario", None))
+    scenario = content.scenario(args.scenario)
     game = play_game(content, scenario.id, seed)
-    print(f"{scenario.name}: a headless game with bots in every seat (seed {seed})\n")
+    print(f"{scenario.name}: a headless game, random bots in every seat (seed {seed})\n")
     for event in game.events_for(None):
-        if event.kind in ("trend", "shock", "end") or (event.kind == "deal" and "into force" in event.text):
+        if event.kind in ("trend", "shock") or (event.kind == "deal" and "into force" in event.text):
             print(f"  {game.table.year(event.round)}  {event.text}")
-    print()
+    ending = [e.text for e in game.events if e.kind == "end"][0]
+    print(f"\n{ending}\n\n{'seat':<24} {'score':>6}  secret agenda")
     for seat in game.table.order:
-        print(f"{game.table.name(seat):<24} {game.state.scores[seat]:>6g}")
+        agenda = content.agendas[game.state.secrets[seat].agenda].name
+        print(f"{game.table.name(seat):<24} {game.state.scores[seat]:>6g}  {agenda}")
     if args.save:
         write_save(game, args.save)
         print(f"\nSaved to {args.save}; `negotiate replay {args.save}` rebuilds it.")

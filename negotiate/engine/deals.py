@@ -238,7 +238,8 @@ def describe(table: Table, deal: Deal) -> str:
     kind = "binding" if deal.binding else "non-binding"
     forum = f"regional ({deal.region})" if deal.forum == "regional" else deal.forum
     terms = "; ".join(describe_offer(table, offer) for offer in deal.terms)
-    return f"{forum}, {kind}, {deal.duration} round{'s' if deal.duration != 1 else ''}: {terms}"
+    parties = ", ".join(table.name(p) for p in deal.parties) if deal.forum != "global" else "every state"
+    return f"{forum}, {kind}, {deal.duration} round{'s' if deal.duration != 1 else ''}, {parties}: {terms}"
 
 
 def describe_offer(table: Table, offer: TermOffer) -> str:
