@@ -7,12 +7,14 @@ crosses irregularly. Every number moved is told in the log with its reason.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from negotiate.content.schema import Term
 from negotiate.engine.deals import matches, term_roles
 from negotiate.engine.effects import amount, apply_effects, move_global, move_seat, who
 from negotiate.engine.events import Story
-from negotiate.engine.state import CorridorState, Deal, GameState
+from negotiate.engine.state import CorridorState, Deal, GameState, TermOffer
 from negotiate.engine.table import Table
 
 
@@ -64,23 +66,31 @@ def resolve(table: Table, state: GameState, story: Story) -> None:
         move_global(table, state, "crisis", -rules.crisis_relief, "no corridor over its threshold", story)
 
 
-def apply_deal(table: Table, state: GameState, deal: Deal, story: Story) -> None:
-    """One round of a deal in force: transfers, effects, and the hidden true effects."""
+def delivered(
+    table: Table, state: GameState, deal: Deal
+) -> Iterator[tuple[TermOffer, Term, dict[str, Sequence[str]], float]]:
+    """The terms of a deal delivered this round, each with its roles (lapsed parties left out)
+    and the share of its parties that kept their word."""
     lapsed = state.lapses.get(deal.id, ())
     active = [p for p in deal.parties if p not in lapsed]
     for offer in deal.terms:
         if offer.giver is not None and offer.giver in lapsed:
             continue
         term = table.terms[offer.term]
+        share = len(active) / len(deal.parties) if term.scope == "all_parties" else 1.0
+        yield offer, term, term_roles(offer, active), share
+
+
+def apply_deal(table: Table, state: GameState, deal: Deal, story: Story) -> None:
+    """One round of a deal in force: transfers, effects, and the hidden true effects."""
+    for offer, term, roles, share in delivered(table, state, deal):
         why = f"deal #{deal.id}, {term.name.lower()}"
-        roles = term_roles(offer, active)
         if term.transfer and offer.giver and offer.receiver:
             due = offer.params[term.transfer]
             paid = -move_seat(table, state, offer.giver, "budget", -due, f"{why}: payment", story)
             if paid < due:
                 story.add("deal", f"{table.name(offer.giver)} can pay only {paid} of {due} due under deal #{deal.id}")
             move_seat(table, state, offer.receiver, "budget", paid, f"{why}: payment", story)
-        share = len(active) / len(deal.parties) if term.scope == "all_parties" else 1.0
         apply_effects(table, state, term.effects, roles, story, why, offer.params, scale=share)
         truth = "measured effect" if offer.term in state.revealed else "effects not yet measured"
         for unc, offset in zip(term.uncertain, state.hidden.get(offer.term, ())):
@@ -100,13 +110,7 @@ def corridor_levers(table: Table, state: GameState) -> list[Levers]:
     for deal in state.deals:
         if deal.status != "in_force":
             continue
-        lapsed = state.lapses.get(deal.id, ())
-        active = [p for p in deal.parties if p not in lapsed]
-        for offer in deal.terms:
-            if offer.giver is not None and offer.giver in lapsed:
-                continue
-            term = table.terms[offer.term]
-            roles = term_roles(offer, active)
+        for offer, term, roles, _ in delivered(table, state, deal):
             for effect in term.corridors:
                 scale = offer.params.get(effect.times, 0) if effect.times else 1
                 for corridor, lever in zip(state.corridors, levers):
