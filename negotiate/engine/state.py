@@ -40,7 +40,13 @@ class StateModel(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
 
-class TermOffer(StateModel):
+class FrozenModel(StateModel):
+    """A state model that never changes once made, so copies of a state can share it safely."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TermOffer(FrozenModel):
     """One term of a deal: which term, who gives and who receives it, and its parameters."""
 
     term: str
@@ -83,7 +89,7 @@ class SeatState(StateModel):
     glass_house: int = 0
 
 
-class Forecast(StateModel):
+class Forecast(FrozenModel):
     """A card in a seat's hand: the trend its analysts foresee for a coming round."""
 
     round: int
@@ -113,7 +119,7 @@ class CorridorState(StateModel):
     stopped: int = 0
 
 
-class Message(StateModel):
+class Message(FrozenModel):
     """A message from one seat to another seat, or to all (`to` is None)."""
 
     round: int
@@ -175,7 +181,7 @@ class GameState(StateModel):
             global_tracks=dict(self.global_tracks),
             seats=[_clone(s, tracks=dict(s.tracks), stats=dict(s.stats)) for s in self.seats],
             corridors=[_clone(c) for c in self.corridors],
-            deals=[d if d.status in SETTLED else _copy_deal(d) for d in self.deals],
+            deals=[d if d.status in SETTLED else copy_deal(d) for d in self.deals],
             messages=list(self.messages),
             revealed=list(self.revealed),
             shock_targets=list(self.shock_targets),
@@ -188,9 +194,11 @@ class GameState(StateModel):
         )
 
 
-def _copy_deal(deal: Deal) -> Deal:
+def copy_deal(deal: Deal) -> Deal:
+    """A copy of a deal that shares nothing mutable with it."""
     return _clone(
         deal,
+        terms=list(deal.terms),
         parties=list(deal.parties),
         accepted=list(deal.accepted),
         rejected=list(deal.rejected),

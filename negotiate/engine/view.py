@@ -1,6 +1,7 @@
 """What one seat may see: public tracks, deals and evidence, its own hand and agenda, its mail.
 
-A view is a snapshot: later play does not change it. Nothing secret of another seat is in it:
+A view is a snapshot that shares nothing mutable with the game: later play does not change it,
+and changing it does not change the game. Nothing secret of another seat is in it:
 not their agendas or hands, not the hidden true effects of terms, not unaudited lapses.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from negotiate.engine.scoring import ScoreLine, breakdown
-from negotiate.engine.state import CorridorState, Deal, Forecast, GameState, Message, SeatState
+from negotiate.engine.state import CorridorState, Deal, Forecast, GameState, Message, SeatState, copy_deal
 from negotiate.engine.table import Table
 
 
@@ -68,7 +69,7 @@ def view(table: Table, state: GameState, seat: str, turn: str | None) -> SeatVie
         global_tracks=snapshot.global_tracks,
         seats=snapshot.seats,
         corridors=snapshot.corridors,
-        deals=snapshot.deals,
+        deals=[copy_deal(d) for d in state.deals],
         evidence={term: list(state.hidden[term]) for term in state.revealed},
         messages=[m for m in state.messages if m.to is None or seat in (m.to, m.sender)],
         agenda=state.secrets[seat].agenda,
