@@ -8,6 +8,7 @@ facilitator's steps toward none, so a failure shrinks to a short game of passes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -15,25 +16,35 @@ import random
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from negotiate.content import Content
 from negotiate.engine import Game
 from negotiate.engine.actions import (
     Accept,
     ActionModel,
+    Audit,
     Campaign,
+    Counter,
+    Endorse,
     EndPhase,
     InjectShock,
     Pass,
     Pause,
     Propose,
+    PublishEvidence,
     Ratify,
+    Refuse,
+    Reject,
     Resume,
     SendMessage,
     SidePayment,
+    Suspend,
     Undo,
+    Withdraw,
 )
 from negotiate.engine.game import IllegalAction
+from negotiate.engine.legal import standard_proposals
 from negotiate.engine.save import digest, from_save, to_save
 from negotiate.engine.state import Forecast, Secret, TermOffer
 from negotiate.engine.view import view as seat_view
@@ -196,7 +207,12 @@ def test_invariants_hold_after_every_action(content: Content, scenario, seed, pi
 
 
 @fast(40)
-@given(scenario=scenarios, seed=seeds, rnd=st.randoms(use_true_random=False), facilitator_rate=st.sampled_from([0.0, 0.02, 0.1]))
+@given(
+    scenario=scenarios,
+    seed=seeds,
+    rnd=st.randoms(use_true_random=False),
+    facilitator_rate=st.sampled_from([0.0, 0.02, 0.1]),
+)
 def test_game_ends_within_its_rounds(content: Content, scenario, seed, rnd: random.Random, facilitator_rate):
     game = Game(content, scenario, seed)
     years = len(game.table.scenario.years)
@@ -275,7 +291,7 @@ def illegal_actions(game: Game, k: int) -> list[tuple[str, ActionModel]]:
             out.append(("not its turn", SendMessage(seat=seat, text="out of turn")))
     out.append(("no such deal", Accept(seat=actor, deal=len(state.deals) + 1 + k)))
     out.append(("no such deal", Accept(seat=actor, deal=-k)))
-    for seat in {actor, table.order[k % len(table.order)]}:
+    for seat in dict.fromkeys([actor, table.order[k % len(table.order)]]):
         kind = table.seats[seat].type
         for term_id, term in table.terms.items():
             if term.scope != "offer" or kind in term.givers:
@@ -335,6 +351,140 @@ def test_illegal_actions_leave_the_state_unchanged(content: Content, scenario, s
         action = choose(game, k, False)
         if action is not None:
             game.apply(action)
+
+
+def arbitrary_action(data: st.DataObject, game: Game) -> ActionModel:
+    """Any well-typed action, built from the game's own vocabulary (seats, deals, terms, regions,
+    parameters) and a few names it does not know; many are legal, most are not."""
+    table, state = game.table, game.state
+    seats = list(table.order)
+    actor = game.current_seat or seats[0]
+    seat = data.draw(st.sampled_from([actor, actor, actor, *seats, "nobody"]), label="seat")
+    some_seat = st.sampled_from([*seats, "nobody"])
+    deal_id = st.integers(min_value=-1, max_value=len(state.deals) + 2)
+    kinds = [
+        "propose", "propose", "propose", "counter", "counter", "accept", "accept", "reject", "withdraw",
+        "side_payment", "endorse", "endorse", "campaign", "publish_evidence", "ratify", "ratify", "refuse",
+        "suspend", "audit", "message", "pass", "pass", "inject_shock", "pause", "resume", "end_phase",
+    ]  # fmt: skip
+    kind = data.draw(st.sampled_from(kinds), label="kind")
+    if kind in ("propose", "counter"):
+        standard = standard_proposals(table, seat) if seat in table.seats else []
+        if standard and data.draw(st.integers(0, 4), label="standard base") > 0:
+            # one of the seat's standard proposals, with more terms, other parameters and durations
+            base = data.draw(st.sampled_from(standard), label="base")
+            forum, parties, region, binding = base.forum, list(base.parties), base.region, base.binding
+            pool = [
+                o
+                for s in seats
+                for p in standard_proposals(table, s)
+                if p.forum == forum and set(p.parties) <= set(parties)
+                for o in p.terms
+            ]
+            offers = [base.terms[0]] + data.draw(st.lists(st.sampled_from(pool), max_size=3), label="more terms")
+        else:
+            forum = data.draw(st.sampled_from(["bilateral", "regional", "global"]), label="forum")
+            region = None
+            if forum == "bilateral":
+                parties = [seat, data.draw(st.sampled_from([s for s in seats if s != seat] or seats))]
+            elif forum == "regional":
+                region = data.draw(st.sampled_from(sorted(table.regions)), label="region")
+                parties = [s for s in table.regions[region] if table.types[s].state]
+            else:
+                parties = list(table.states)
+            if data.draw(st.integers(0, 3), label="odd parties") == 0:
+                parties = data.draw(st.lists(some_seat, min_size=1, max_size=5), label="parties")
+            if data.draw(st.integers(0, 9), label="odd region") == 0:
+                region = data.draw(st.sampled_from([None, "atlantis", *sorted(table.regions)]))
+            binding = data.draw(st.booleans(), label="binding")
+            offers = []
+            for _ in range(data.draw(st.integers(1, 4), label="terms")):
+                term_id = data.draw(st.sampled_from([*table.terms, "no_such_term"]), label="term")
+                term = table.terms.get(term_id)
+                giver = receiver = None
+                if term is not None and term.scope == "offer":
+                    roles = st.sampled_from([*parties, None])
+                    giver, receiver = data.draw(roles, label="giver"), data.draw(roles, label="receiver")
+                offers.append(TermOffer(term=term_id, giver=giver, receiver=receiver))
+        terms = []
+        for offer in offers:
+            term = table.terms.get(offer.term)
+            params = {}
+            for key, spec in term.params.items() if term is not None else ():
+                if data.draw(st.booleans(), label=f"set {key}"):
+                    odd = data.draw(st.integers(0, 9), label="odd value") == 0
+                    low, high = (spec.min - 1, spec.max + 1) if odd else (spec.min, spec.max)
+                    params[key] = data.draw(st.integers(low, high), label=key)
+            terms.append(offer.model_copy(update={"params": params}))
+        top = table.scenario.rules.max_duration
+        odd_duration = data.draw(st.integers(0, 9), label="odd duration") == 0
+        spec = dict(
+            seat=seat,
+            forum=forum,
+            parties=parties,
+            terms=terms,
+            binding=binding if data.draw(st.integers(0, 5), label="flip binding") else not binding,
+            duration=data.draw(st.integers(0, top + 1) if odd_duration else st.integers(1, top), label="duration"),
+            region=region,
+        )
+        if kind == "counter":
+            return Counter(deal=data.draw(deal_id, label="deal"), **spec)
+        return Propose(**spec)
+    by_deal = {
+        "accept": Accept, "reject": Reject, "withdraw": Withdraw, "endorse": Endorse, "ratify": Ratify,
+        "refuse": Refuse, "suspend": Suspend, "audit": Audit,
+    }  # fmt: skip
+    if kind in by_deal:
+        return by_deal[kind](seat=seat, deal=data.draw(deal_id, label="deal"))
+    if kind == "side_payment":
+        return SidePayment(seat=seat, to=data.draw(some_seat, label="to"), amount=data.draw(st.integers(1, 45)))
+    if kind == "campaign":
+        return Campaign(
+            seat=seat, target=data.draw(some_seat, label="target"), direction=data.draw(st.sampled_from([1, -1]))
+        )
+    if kind == "publish_evidence":
+        return PublishEvidence(seat=seat, term=data.draw(st.sampled_from([*table.terms, "no_such_term"]), label="term"))
+    if kind == "message":
+        return SendMessage(seat=seat, to=data.draw(st.sampled_from([None, *seats, "nobody"]), label="to"), text="hi")
+    if kind == "pass":
+        return Pass(seat=seat)
+    if kind == "inject_shock":
+        cards = list(game.table.content.shocks)
+        return InjectShock(
+            card=data.draw(st.sampled_from([*cards, "no_such_card"])),
+            target=data.draw(st.sampled_from([None, *seats, "nobody"])),
+        )
+    return {"pause": Pause, "resume": Resume, "end_phase": EndPhase}[kind]()
+
+
+@fast(80)
+@given(scenario=scenarios, seed=seeds, picks=short, data=st.data())
+def test_check_and_apply_agree_on_any_action(content: Content, scenario, seed, picks, data):
+    """Any action, legal or not: refused ones change nothing, accepted ones keep the invariants,
+    and a game made of them saves and replays to the same state."""
+    game = play(Game(content, scenario, seed), picks, chat=True)
+    for _ in range(data.draw(st.integers(1, 40), label="actions")):
+        if game.is_over:
+            break
+        action = arbitrary_action(data, game)
+        reason = game.check(action)
+        event(f"{action.type}: {'refused' if reason else 'legal'}")
+        if reason is None:
+            game.apply(action)
+            check_invariants(game)
+        else:
+            assert_refused(game, action, "refused by check")
+        if game.state.paused and not game.is_over and data.draw(st.booleans(), label="resume"):
+            game.apply(Resume())
+        # and a legal step now and then, so the fuzzed actions meet every phase
+        if not game.is_over and data.draw(st.booleans(), label="legal step"):
+            step = choose(game, data.draw(st.integers(min_value=0), label="pick"), False, undo=False)
+            if step is not None:
+                game.apply(step)
+                check_invariants(game)
+    event(f"fuzzed up to round {game.state.round}, phase {game.state.phase}")
+    loaded = from_save(content, json.loads(json.dumps(to_save(game))))
+    assert digest(loaded) == digest(game)
 
 
 # --- 5. secrecy of views -----------------------------------------------------------------------------
@@ -541,3 +691,98 @@ def test_inject_shock_strikes_its_target(new_game):
     game.apply(shock)
     assert game.state.shock == shock.card
     assert game.state.shock_targets == [shock.target]
+
+
+def _game_with_message_and_deals(new_game) -> Game:
+    """Classroom, round 0: a message to all, deal #1 withdrawn (settled), deal #2 open."""
+    game = new_game("classroom", 0)
+    assert game.current_seat == "aldermark"
+    offers = [
+        a
+        for a in game.legal_actions("aldermark")
+        if isinstance(a, Propose) and a.forum == "bilateral" and "zanoka" in a.parties
+    ]
+    game.apply(SendMessage(seat="aldermark", text="hello all"))
+    game.apply(offers[0])
+    for seat in ("zanoka", "corvessa", "open_hands"):
+        game.apply(Pass(seat=seat))
+    game.apply(Withdraw(seat="aldermark", deal=1))
+    for seat in ("zanoka", "corvessa", "open_hands"):
+        game.apply(Pass(seat=seat))
+    game.apply(offers[1])
+    assert [d.status for d in game.state.deals] == ["withdrawn", "open"]
+    return game
+
+
+def _change_tracks(seen):
+    seen.seats[0].tracks["budget"] = 0
+
+
+def _change_open_deal(seen):
+    seen.deals[1].status = "agreed"
+
+
+def test_changing_a_views_tracks_or_open_deals_does_not_change_the_game(new_game):
+    game = _game_with_message_and_deals(new_game)
+    before = digest(game)
+    for change in (_change_tracks, _change_open_deal):
+        change(game.view("aldermark"))
+        assert digest(game) == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            lambda seen: setattr(seen.hand[0], "card", "other"),
+            id="hand",
+        ),
+        pytest.param(
+            lambda seen: setattr(seen.messages[0], "text", "edited"),
+            id="message",
+        ),
+        pytest.param(
+            lambda seen: seen.deals[1].terms.append(seen.deals[1].terms[0]),
+            id="deal-terms",
+        ),
+        pytest.param(
+            lambda seen: setattr(seen.deals[0], "status", "in_force"),
+            id="settled-deal",
+        ),
+    ],
+)
+def test_changing_a_view_does_not_change_the_game(new_game, change):
+    """A view shares nothing mutable with the game: a change is refused (a frozen model) or stays in the view."""
+    game = _game_with_message_and_deals(new_game)
+    before = digest(game)
+    with contextlib.suppress(ValidationError):
+        change(game.view("aldermark"))
+    assert digest(game) == before
+
+
+def test_each_seat_has_its_own_message_allowance_in_ratification(new_game):
+    game = new_game("classroom", 1)
+    proposal = next(
+        a
+        for a in game.legal_actions("aldermark")
+        if isinstance(a, Propose) and a.binding and a.forum == "bilateral" and set(a.parties) == {"aldermark", "zanoka"}
+    )
+    game.apply(proposal)
+    while game.current_seat != "zanoka":
+        game.apply(Pass(seat=game.current_seat))
+    game.apply(Accept(seat="zanoka", deal=1))
+    game.apply(EndPhase())
+    assert (game.state.phase, game.current_seat) == ("ratification", "aldermark")
+    allowance = game.table.scenario.rules.messages_per_turn
+    for i in range(allowance):
+        game.apply(SendMessage(seat="aldermark", text=f"note {i}"))
+    game.apply(Ratify(seat="aldermark", deal=1))
+    assert (game.state.phase, game.current_seat) == ("ratification", "zanoka")
+    assert game.check(SendMessage(seat="zanoka", text="my first message")) is None
+
+
+def test_the_facilitator_cannot_end_a_phase_while_paused(new_game):
+    game = new_game("classroom", 0)
+    game.apply(Pause())
+    assert "paused" in game.check(EndPhase())
+    assert EndPhase() not in game.legal_actions("facilitator")

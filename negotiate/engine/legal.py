@@ -102,6 +102,8 @@ def _facilitator_reason(table: Table, state: GameState, action: ActionModel) -> 
     if isinstance(action, Resume):
         return None if state.paused else "the game is not paused"
     if isinstance(action, EndPhase):
+        if state.paused:
+            return "the game is paused: resume it before ending a phase"
         return None if state.phase in PLAYER_PHASES else f"the {state.phase} phase ends by itself"
     if isinstance(action, InjectShock):
         card = table.content.shocks.get(action.card)
@@ -440,7 +442,7 @@ def _facilitator_actions(table: Table, state: GameState) -> list[ActionModel]:
     if state.phase == "game_over":
         return []
     out: list[ActionModel] = [Resume() if state.paused else Pause()]
-    if state.phase in PLAYER_PHASES:
+    if state.phase in PLAYER_PHASES and not state.paused:
         out.append(EndPhase())
     for card_id in shock_cards(table):
         card = table.content.shocks[card_id]

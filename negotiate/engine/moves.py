@@ -40,6 +40,8 @@ def perform(table: Table, state: GameState, action: SeatAction, story: Story) ->
         state.messages_this_turn += 1
     elif state.phase in ("negotiation", "implementation"):
         end_turn(table, state, passed=isinstance(action, Pass))
+    else:  # a ratification decision: the next decider starts with a fresh allowance
+        state.messages_this_turn = 0
 
 
 def end_turn(table: Table, state: GameState, passed: bool) -> None:
