@@ -17,7 +17,7 @@ from negotiate.engine.table import Table
 class SeatView(BaseModel):
     """Everything one seat may know, at one moment of the game."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True)
 
     seat: str
     scenario: str
