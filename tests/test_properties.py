@@ -670,15 +670,7 @@ def test_end_phase_in_negotiation_with_an_agreed_binding_deal_goes_to_ratificati
     game = new_game("classroom", 1)
     # Aldermark (who speaks first in round 0) proposes a binding bilateral deal to Zanoka, which accepts
     assert game.current_seat == "aldermark"
-    proposal = next(
-        a
-        for a in game.legal_actions("aldermark")
-        if isinstance(a, Propose) and a.binding and a.forum == "bilateral" and set(a.parties) == {"aldermark", "zanoka"}
-    )
-    game.apply(proposal)
-    while game.current_seat != "zanoka":
-        game.apply(Pass(seat=game.current_seat))
-    game.apply(Accept(seat="zanoka", deal=1))
+    _agree_binding_deal(game)
     assert game.state.deals[0].status == "agreed"
     game.apply(EndPhase())
     assert game.state.phase == "ratification"
@@ -762,15 +754,7 @@ def test_changing_a_view_does_not_change_the_game(new_game, change):
 
 def test_each_seat_has_its_own_message_allowance_in_ratification(new_game):
     game = new_game("classroom", 1)
-    proposal = next(
-        a
-        for a in game.legal_actions("aldermark")
-        if isinstance(a, Propose) and a.binding and a.forum == "bilateral" and set(a.parties) == {"aldermark", "zanoka"}
-    )
-    game.apply(proposal)
-    while game.current_seat != "zanoka":
-        game.apply(Pass(seat=game.current_seat))
-    game.apply(Accept(seat="zanoka", deal=1))
+    _agree_binding_deal(game)
     game.apply(EndPhase())
     assert (game.state.phase, game.current_seat) == ("ratification", "aldermark")
     allowance = game.table.scenario.rules.messages_per_turn
@@ -786,3 +770,16 @@ def test_the_facilitator_cannot_end_a_phase_while_paused(new_game):
     game.apply(Pause())
     assert "paused" in game.check(EndPhase())
     assert EndPhase() not in game.legal_actions("facilitator")
+
+
+def _agree_binding_deal(game) -> None:
+    """Classroom: Aldermark proposes a binding bilateral deal to Zanoka, which accepts (deal 1)."""
+    proposal = next(
+        a
+        for a in game.legal_actions("aldermark")
+        if isinstance(a, Propose) and a.binding and a.forum == "bilateral" and set(a.parties) == {"aldermark", "zanoka"}
+    )
+    game.apply(proposal)
+    while game.current_seat != "zanoka":
+        game.apply(Pass(seat=game.current_seat))
+    game.apply(Accept(seat="zanoka", deal=1))
