@@ -1,5 +1,19 @@
 """Bots: seats played by the computer, from the seat's own view and legal actions only."""
 
+from negotiate.bots.lineup import Bot, BotSpec, LineupError, default_lineup, make_bot, parse_lineup
+from negotiate.bots.personality import LEVELS, PERSONALITIES
 from negotiate.bots.random_bot import RandomBot
+from negotiate.bots.scripted import ScriptedBot
 
-__all__ = ["RandomBot"]
+__all__ = [
+    "LEVELS",
+    "PERSONALITIES",
+    "Bot",
+    "BotSpec",
+    "LineupError",
+    "RandomBot",
+    "ScriptedBot",
+    "default_lineup",
+    "make_bot",
+    "parse_lineup",
+]

@@ -13,6 +13,7 @@ class RandomBot:
     does not drown in the many ways to propose a deal."""
 
     personality = "random"
+    level = "normal"
 
     def __init__(self, seat: str, seed: int):
         self.seat = seat

@@ -371,6 +371,9 @@ class ScenarioSeat(Model):
     glass_house: int = Field(0, ge=0, description="extra political capital to lead a global proposal")
     votes: int = Field(1, ge=1, description="votes in the global forum (a seat may speak for a bloc)")
     regions: list[Id] = Field(default_factory=list)
+    bot: str | None = Field(
+        None, description="the bot that plays this seat by default: personality[:level], e.g. hardliner:normal"
+    )
 
 
 class ScenarioCorridor(Model):

@@ -15,6 +15,8 @@ class Event(BaseModel):
     kind: str
     text: str
     to: str | None = None
+    card: str | None = None
+    """The trend or shock card this event draws or strikes with, for reports and the debrief."""
 
 
 class Story:
@@ -26,6 +28,6 @@ class Story:
         self.state = state
         self.events: list[Event] = []
 
-    def add(self, kind: str, text: str, to: str | None = None) -> None:
+    def add(self, kind: str, text: str, to: str | None = None, card: str | None = None) -> None:
         state = self.state
-        self.events.append(Event(round=state.round, phase=state.phase, kind=kind, text=text, to=to))  # type: ignore[attr-defined]
+        self.events.append(Event(round=state.round, phase=state.phase, kind=kind, text=text, to=to, card=card))  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ def draw_trend(table: Table, state: GameState, story: Story) -> None:
     """Trend phase: this round's trend card moves the slow drivers for good."""
     card = table.content.trends[state.trend_pile[state.round]]
     state.trend = card.id
-    story.add("trend", f"Trend: {card.name}. {card.text}")
+    story.add("trend", f"Trend: {card.name}. {card.text}", card=card.id)
     apply_effects(table, state, card.effects, {}, story, card.name)
     _corridors(state, card.corridors, {})
 
@@ -60,7 +60,7 @@ def strike(table: Table, state: GameState, card_id: str, targets: Sequence[str],
     state.shock = card_id
     state.shock_targets = list(targets)
     where = f" strikes {', '.join(table.name(t) for t in targets)}" if targets else ""
-    story.add("shock", f"Shock: {card.name}{where}. {card.text}")
+    story.add("shock", f"Shock: {card.name}{where}. {card.text}", card=card.id)
     if card.window:
         state.window = True
         story.add(
