@@ -92,9 +92,7 @@ def _check_fit(table: Table, seat: str, spec: BotSpec) -> None:
     kind = table.seats[seat].type
     fits = PERSONALITIES[spec.personality].seats
     if kind not in fits:
-        raise LineupError(
-            f"{seat} is a {kind} seat; a {spec.personality} plays only {', '.join(fits)} seats"
-        )
+        raise LineupError(f"{seat} is a {kind} seat; a {spec.personality} plays only {', '.join(fits)} seats")
 
 
 def make_bot(table: Table, seat: str, spec: BotSpec, seed: int) -> Bot:

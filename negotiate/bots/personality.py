@@ -58,7 +58,12 @@ PERSONALITIES: dict[str, Personality] = {
             text="puts people on the move first: welfare, protection and legal routes",
             curve=1.5,
             weights={"welfare": 0.8, "trafficking": -0.6},
-            terms={"no_child_detention": 1.5, "legal_pathway": 0.8, "fair_recruitment": 0.8, "border_enforcement": -1.0},
+            terms={
+                "no_child_detention": 1.5,
+                "legal_pathway": 0.8,
+                "fair_recruitment": 0.8,
+                "border_enforcement": -1.0,
+            },
             fairness=0.3,
         ),
         Personality(
