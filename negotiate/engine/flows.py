@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from negotiate.content.schema import Term
+from negotiate.content.schema import FlowEffects, Term
 from negotiate.engine.deals import matches, term_roles
 from negotiate.engine.effects import amount, apply_effects, move_global, move_seat, who
 from negotiate.engine.events import Story
@@ -35,35 +35,34 @@ def resolve(table: Table, state: GameState, story: Story) -> None:
     for seat in table.order:
         apply_effects(table, state, table.types[seat].per_round, {"self": (seat,)}, story, "every round")
     levers = corridor_levers(table, state)
-    totals = [move_people(table, state, corridor, lever, story) for corridor, lever in zip(state.corridors, levers)]
-    irregular, unprotected, excess = (sum(column) for column in zip(*totals))
+    flows = [move_people(table, state, corridor, lever, story) for corridor, lever in zip(state.corridors, levers)]
     rules = table.scenario.rules.flow
     for corridor in state.corridors:
         corridor.surge = int(corridor.surge * rules.surge_decay)  # toward 0, so every surge dies out
+    for track, change, why in consequences(table, flows):
+        move_global(table, state, track, amount(change), why, story)
+
+
+def consequences(table: Table, flows: Sequence[Flow]) -> list[tuple[str, float, str]]:
+    """How a round's flows on all corridors move the global tracks: (track, change, why),
+    changes not yet rounded."""
+    rules = table.scenario.rules.flow
+    irregular = sum(f.irregular for f in flows)
+    unprotected = sum(f.unprotected for f in flows)
+    excess = sum(f.excess for f in flows)
+    out: list[tuple[str, float, str]] = []
     if irregular:
         why = f"{irregular} irregular crossings in all"
-        move_global(table, state, "welfare", -amount(rules.welfare_per_irregular * irregular), why, story)
-        move_global(table, state, "trafficking", amount(rules.trafficking_per_irregular * irregular), why, story)
+        out.append(("welfare", -rules.welfare_per_irregular * irregular, why))
+        out.append(("trafficking", rules.trafficking_per_irregular * irregular, why))
     if unprotected:
-        move_global(
-            table,
-            state,
-            "trafficking",
-            amount(rules.trafficking_per_deterred * unprotected),
-            f"{unprotected} people stopped where no legal pathway exists turn to smugglers",
-            story,
-        )
+        why = f"{unprotected} people stopped where no legal pathway exists turn to smugglers"
+        out.append(("trafficking", rules.trafficking_per_deterred * unprotected, why))
     if excess:
-        move_global(
-            table,
-            state,
-            "crisis",
-            amount(rules.crisis_per_excess * excess),
-            f"{excess} irregular arrivals over corridor thresholds",
-            story,
-        )
+        out.append(("crisis", rules.crisis_per_excess * excess, f"{excess} irregular arrivals over corridor thresholds"))
     else:
-        move_global(table, state, "crisis", -rules.crisis_relief, "no corridor over its threshold", story)
+        out.append(("crisis", -rules.crisis_relief, "no corridor over its threshold"))
+    return out
 
 
 def delivered(
@@ -132,36 +131,67 @@ def pressure(table: Table, state: GameState, corridor: CorridorState) -> tuple[i
     return total, amount(push), amount(pull)
 
 
-def move_people(
-    table: Table, state: GameState, corridor: CorridorState, lever: Levers, story: Story
-) -> tuple[int, int, int]:
-    """One corridor's flows and their effects on its seats; returns its irregular crossings,
-    those stopped where no pathway exists, and the excess over its threshold."""
-    total, push, pull = pressure(table, state, corridor)
+@dataclass(frozen=True)
+class Flow:
+    """One corridor's flows in a round: how many came legally, were stopped, or crossed
+    irregularly, and how those numbers land on the corridor's seats and the crisis."""
+
+    pressure: int
+    regular: int
+    stopped: int
+    irregular: int
+    harmful: int  # irregular arrivals that no protection shields
+    excess: int  # irregular arrivals over the corridor's threshold
+
+    @property
+    def unprotected(self) -> int:
+        """People stopped where no legal pathway is open: they turn to smugglers."""
+        return self.stopped if not self.regular else 0
+
+
+def split(total: int, lever: Levers, threshold: int) -> Flow:
+    """Share a corridor's pressure out: legal pathways admit up to their capacity, enforcement
+    stops part of the rest, the remainder crosses irregularly."""
     regular = min(total, amount(lever.capacity))
-    rest = total - regular
-    stopped = min(rest, amount(lever.enforcement))
-    irregular = rest - stopped
-    corridor.pressure, corridor.regular, corridor.irregular, corridor.stopped = total, regular, irregular, stopped
+    stopped = min(total - regular, amount(lever.enforcement))
+    irregular = total - regular - stopped
+    harmful = max(0, irregular - amount(lever.protection))
+    return Flow(total, regular, stopped, irregular, harmful, max(0, irregular - threshold))
+
+
+def ends(table: Table, corridor: CorridorState, flow: Flow) -> list[tuple[str, FlowEffects, str, int, int]]:
+    """Each seat a flow touches: its per-person effects, what the flow is to it (departures,
+    arrivals, crossings), and how many regular and irregular people count there."""
+    out = [(corridor.origin, table.types[corridor.origin].flow.departures, "departures", flow.regular, flow.irregular)]
+    arrivals = table.types[corridor.destination].flow.arrivals
+    out.append((corridor.destination, arrivals, "arrivals", flow.regular, flow.harmful))
+    if corridor.transit is not None:
+        crossings = table.types[corridor.transit].flow.crossings
+        out.append((corridor.transit, crossings, "crossings", flow.regular, flow.irregular))
+    return out
+
+
+def move_people(table: Table, state: GameState, corridor: CorridorState, lever: Levers, story: Story) -> Flow:
+    """One corridor's flows and their effects on its seats."""
+    total, push, pull = pressure(table, state, corridor)
+    flow = split(total, lever, corridor.threshold)
+    regular, irregular = flow.regular, flow.irregular
+    corridor.pressure, corridor.regular, corridor.irregular, corridor.stopped = total, regular, irregular, flow.stopped
     route = route_name(table, corridor)
     extra = f", drift {corridor.drift:+d}" if corridor.drift else ""
     extra += f", surge {corridor.surge:+d}" if corridor.surge else ""
     story.add(
         "flow",
         f"{route}: pressure {total} (base {corridor.base}, push {push}, pull {pull}{extra}): "
-        f"{regular} regular, {irregular} irregular, {stopped} stopped"
-        + (f", {irregular - corridor.threshold} over its threshold" if irregular > corridor.threshold else ""),
+        f"{regular} regular, {irregular} irregular, {flow.stopped} stopped"
+        + (f", {flow.excess} over its threshold" if flow.excess else ""),
     )
-    origin, destination, transit = corridor.origin, corridor.destination, corridor.transit
-    ends = [(origin, table.types[origin].flow.departures, "departures", irregular)]
-    harmful = max(0, irregular - amount(lever.protection))
-    ends.append((destination, table.types[destination].flow.arrivals, "arrivals", harmful))
-    if transit is not None:
-        ends.append((transit, table.types[transit].flow.crossings, "crossings", irregular))
-    for seat, effects, what, irregular_count in ends:
+    for seat, effects, what, regular_count, irregular_count in ends(table, corridor, flow):
         roles = {"self": (seat,)}
-        if regular:
-            apply_effects(table, state, effects.regular, roles, story, f"{regular} regular {what}", scale=regular)
+        if regular_count:
+            apply_effects(
+                table, state, effects.regular, roles, story, f"{regular_count} regular {what}", scale=regular_count
+            )
         if irregular_count:
             apply_effects(
                 table,
@@ -172,14 +202,19 @@ def move_people(
                 f"{irregular_count} irregular {what}",
                 scale=irregular_count,
             )
-    for seat, stat, n in (
-        (origin, "regular_out", regular),
-        (origin, "irregular_out", irregular),
-        (destination, "regular_in", regular),
-        (destination, "irregular_in", irregular),
-    ):
+    for seat, stat, n in flow_stats(corridor, flow):
         state.seats[table.index[seat]].stats[stat] += n
-    return irregular, (stopped if not regular else 0), max(0, irregular - corridor.threshold)
+    return flow
+
+
+def flow_stats(corridor: CorridorState, flow: Flow) -> tuple[tuple[str, str, int], ...]:
+    """The running tallies a flow adds to: (seat, stat, people)."""
+    return (
+        (corridor.origin, "regular_out", flow.regular),
+        (corridor.origin, "irregular_out", flow.irregular),
+        (corridor.destination, "regular_in", flow.regular),
+        (corridor.destination, "irregular_in", flow.irregular),
+    )
 
 
 def route_name(table: Table, corridor: CorridorState) -> str:

@@ -29,7 +29,7 @@ def breakdown(table: Table, state: GameState, seat: str, agenda: bool = True) ->
         lines += [ScoreLine("agenda", f"{card.name}: {r.label}", _points(table, state, seat, r)) for r in card.scoring]
     reached = state.global_tracks["governance"]
     for level, bonus in sorted(table.scenario.rules.milestones.items()):
-        if reached >= level and _advocate(table, state, seat, level):
+        if reached >= level and advocate(table, state, seat, level):
             lines.append(ScoreLine("milestone", f"Signed or championed governance level {level}", float(bonus)))
     if state.collapsed:
         gains = max(0.0, sum(line.points for line in lines))
@@ -44,7 +44,7 @@ def total(lines: list[ScoreLine]) -> float:
     return round(sum(line.points for line in lines), 1)
 
 
-def _advocate(table: Table, state: GameState, seat: str, level: int) -> bool:
+def advocate(table: Table, state: GameState, seat: str, level: int) -> bool:
     """Whether a seat signed, proposed, sponsored or endorsed a deal in force at this level."""
     for deal in state.deals:
         if deal.starts is None or governance_level(table, deal) < level:
@@ -55,22 +55,27 @@ def _advocate(table: Table, state: GameState, seat: str, level: int) -> bool:
 
 
 def _points(table: Table, state: GameState, seat: str, rule: ScoreRule) -> float:
-    if isinstance(rule, TrackScore):
+    if isinstance(rule, (TrackScore, ThresholdScore)):
         value = _track(table, state, seat, rule.track, rule.scope)
-        if rule.from_start:
+        if isinstance(rule, TrackScore) and rule.from_start:
             value -= _start(table, seat, rule.track, rule.scope)
-        return round(rule.weight * value, 2)
-    if isinstance(rule, ThresholdScore):
-        value = _track(table, state, seat, rule.track, rule.scope)
-        hit = value >= rule.at_least if rule.at_least is not None else value <= (rule.at_most or 0)
-        return float(rule.points) if hit else 0.0
+        return value_points(rule, value)
     if isinstance(rule, StatScore):
-        return round(rule.weight * state.seats[table.index[seat]].stats.get(rule.stat, 0), 2)
+        return value_points(rule, state.seats[table.index[seat]].stats.get(rule.stat, 0))
     if isinstance(rule, DealScore):
         return float(rule.points * _deals(table, state, seat, rule))
-    if isinstance(rule, GovernanceScore):
-        return float(rule.points) if state.global_tracks["governance"] >= rule.at_least else 0.0
-    raise TypeError(rule)
+    return value_points(rule, state.global_tracks["governance"])
+
+
+def value_points(rule: TrackScore | ThresholdScore | StatScore | GovernanceScore, value: float) -> float:
+    """Points a rule gives for the value of what it measures (a track, a tally, the governance
+    level): scoring as bots weigh outcomes they only foresee."""
+    if isinstance(rule, (TrackScore, StatScore)):
+        return round(rule.weight * value, 2)
+    if isinstance(rule, ThresholdScore):
+        hit = value >= rule.at_least if rule.at_least is not None else value <= (rule.at_most or 0)
+        return float(rule.points) if hit else 0.0
+    return float(rule.points) if value >= rule.at_least else 0.0
 
 
 def _track(table: Table, state: GameState, seat: str, track: str, scope: str) -> int:
