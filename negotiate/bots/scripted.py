@@ -1,21 +1,547 @@
-"""The scripted bot (being written): placeholder that plays like the random bot."""
+"""The scripted bot: negotiates like the actor its seat stands for, from its own view only.
+
+It values a deal by what the deal would do to its score (its public objective and its secret
+agenda) over the rounds the deal lasts, against having no deal (its BATNA), with effects that no
+evidence has measured discounted by their spread. Over the negotiation's beats its aspiration
+falls from the best package it can find toward its reservation value, along a Boulware or
+conceder curve. It searches the term catalogue for packages every party prefers to no deal,
+ratifies what its public and political capital allow, and audits, campaigns and publishes
+evidence where its seat can. Every action carries a one-line reason.
+"""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
+from negotiate.bots.outlook import Forecast, Outlook, Reader, belief
 from negotiate.bots.personality import Level, Personality
-from negotiate.bots.random_bot import RandomBot
 from negotiate.engine import ActionModel, SeatView
+from negotiate.engine.actions import (
+    Accept,
+    Audit,
+    DealSpec,
+    Endorse,
+    Propose,
+    Ratify,
+    Refuse,
+    Suspend,
+)
+from negotiate.engine.deals import check_spec, describe_offer, shortfall
+from negotiate.engine.state import Deal, TermOffer
 from negotiate.engine.table import Table
+
+CAPITAL = 0.6
+"""What a point of political capital is worth to a state: it is not scored, but it buys
+ratifications and global leadership later."""
+DURATION = 2
+"""Rounds a bot's proposals last."""
+COUNTERS = 2
+"""Counter-proposals a bot makes in one round at most, so that haggling ends."""
+MARGIN = 0.5
+"""How much a partner should gain, by the bot's reading, before a proposal is worth tabling."""
+
+
+@dataclass
+class Offer:
+    """A term as the bot weighs it for a proposal: its gains per party, one round at a time."""
+
+    offer: TermOffer
+    gains: dict[str, float]
+    forecast: Forecast
+
+
+@dataclass
+class Package:
+    """A proposal the bot could table, with its worth to the bot and to the partner gaining least."""
+
+    spec: Propose
+    mine: float
+    theirs: float
+    score: float
+
+
+@dataclass
+class Memory:
+    """What the bot keeps within one phase of one round."""
+
+    key: tuple[int, str, int, int]
+    outlook: Outlook
+    values: dict[int, float] = field(default_factory=dict)
+    held: set[int] = field(default_factory=set)
+    hope: float | None = None
+    acted: set[str] = field(default_factory=set)
+    proposals: int = 0
+    counters: int = 0
+    packages: list[Package] | None = None
 
 
 class ScriptedBot:
+    """A bot with a personality (how it values and concedes) and a level (how well it plays)."""
+
     def __init__(self, table: Table, seat: str, personality: Personality, level: Level, seed: int):
+        self.table = table
         self.seat = seat
+        self.traits = personality
+        self.skill = level
         self.personality = personality.name
         self.level = level.name
-        self._random = RandomBot(seat, seed)
+        self.name = table.name(seat)
+        self.rng = random.Random(f"{seed}:{seat}:{personality.name}:{level.name}")
+        self.reader: Reader | None = None
+        self.memory: Memory | None = None
+
+    # --- deciding ------------------------------------------------------------------------
 
     def decide(self, view: SeatView, legal: Sequence[ActionModel]) -> ActionModel:
-        return self._random.decide(view, legal)
+        """Choose one of the legal actions, with its reason."""
+        memory = self._remember(view)
+        if view.phase == "ratification":
+            action, why = self._ratify(memory, legal)
+        elif view.phase == "implementation":
+            action, why = self._implement(memory, legal)
+        else:
+            action, why = self._negotiate(memory, legal)
+        return action.model_copy(update={"reason": why})
+
+    def _remember(self, view: SeatView) -> Memory:
+        if self.reader is None:
+            self.reader = Reader(self.table, self.seat, view.agenda)
+        in_force = sum(1 for d in view.deals if d.status == "in_force")
+        key = (view.round, view.phase, len(view.evidence), in_force)
+        memory = self.memory
+        if memory is None or memory.key[:2] != key[:2]:
+            memory = self.memory = Memory(key, Outlook(self.reader, view))
+        elif memory.key != key:
+            memory.key, memory.outlook, memory.values = key, Outlook(self.reader, view), {}
+        else:
+            memory.outlook.view = view
+        return memory
+
+    # --- negotiation ---------------------------------------------------------------------
+
+    def _negotiate(self, memory: Memory, legal: Sequence[ActionModel]) -> tuple[ActionModel, str]:
+        by_type: dict[str, list[ActionModel]] = {}
+        for action in legal:
+            by_type.setdefault(action.type, []).append(action)  # type: ignore[attr-defined]
+        for accept in by_type.get("accept", []):
+            answer = self._answer(memory, accept, by_type)  # type: ignore[arg-type]
+            if answer is not None:
+                return answer
+        for endorse in by_type.get("endorse", []):
+            answer = self._endorse(memory, endorse)  # type: ignore[arg-type]
+            if answer is not None:
+                return answer
+        if by_type.get("propose") and memory.proposals < self.skill.proposals:
+            proposal = self._propose(memory, by_type["propose"])  # type: ignore[arg-type]
+            if proposal is not None:
+                return proposal
+        for act in (self._publish, self._campaign):
+            chosen = act(memory, by_type)
+            if chosen is not None:
+                return chosen
+        return by_type["pass"][0], f"{self.name} passes: nothing on the table is worth more to it than waiting"
+
+    def _answer(
+        self, memory: Memory, accept: Accept, by_type: dict[str, list[ActionModel]]
+    ) -> tuple[ActionModel, str] | None:
+        """Accept, counter, reject, or hold out on an open proposal."""
+        view = memory.outlook.view
+        deal = _deal(view, accept.deal)
+        reject = next(a for a in by_type["reject"] if a.deal == deal.id)  # type: ignore[attr-defined]
+        value, why = self._value_deal(memory, deal)
+        rounds = self._rounds(memory, deal.duration)
+        if deal.forum == "global":
+            if value > 0:
+                return accept, f"{self.name} votes yes on deal #{deal.id}: {why}"
+            return reject, f"{self.name} votes no on deal #{deal.id}: {why}"
+        reserve = self._reserve()
+        aim = self._aspiration(memory)
+        if value >= aim or (value >= reserve and deal.id in memory.held):
+            return accept, f"{self.name} accepts deal #{deal.id}: {why} (it asks {aim:+.1f} by now)"
+        if memory.counters < COUNTERS:
+            counter = self._counter(memory, deal, by_type.get("counter", []), max(aim, value + 0.5))
+            if counter is not None:
+                memory.counters += 1
+                return counter
+        if value >= reserve:
+            if deal.id not in memory.held:
+                memory.held.add(deal.id)
+                return None
+            return accept, f"{self.name} accepts deal #{deal.id} at last: {why}"
+        return reject, f"{self.name} rejects deal #{deal.id}: {why}, worse than no deal over {rounds} rounds"
+
+    def _counter(
+        self, memory: Memory, deal: Deal, counters: Sequence[ActionModel], aim: float
+    ) -> tuple[ActionModel, str] | None:
+        """The counter-proposal one step from the deal that serves the bot best while the
+        proposer still gains."""
+        best: tuple[float, ActionModel] | None = None
+        outlook = memory.outlook
+        rounds = self._rounds(memory, deal.duration)
+        for counter in counters:
+            if counter.deal != deal.id:  # type: ignore[attr-defined]
+                continue
+            forecast = outlook.forecast(deal.forum, deal.parties, counter.terms)  # type: ignore[attr-defined]
+            mine = self._worth(outlook, forecast, rounds)
+            theirs = outlook.gain(deal.proposer, forecast, rounds)
+            if mine >= aim and theirs >= MARGIN and (best is None or mine > best[0]):
+                best = (mine, counter)
+        if best is None:
+            return None
+        return best[1], (
+            f"{self.name} counters deal #{deal.id}: its version is worth {best[0]:+.1f} to it "
+            f"and still leaves {self.table.name(deal.proposer)} better off"
+        )
+
+    def _endorse(self, memory: Memory, endorse: Endorse) -> tuple[ActionModel, str] | None:
+        """Sponsor a draft worth having, or back an open deal this seat wants passed."""
+        outlook = memory.outlook
+        deal = _deal(outlook.view, endorse.deal)
+        value, why = self._value_deal(memory, deal, as_party=True)
+        if deal.status == "draft":
+            if value <= 0:
+                return None
+            if self.table.types[self.seat].state:
+                return endorse, f"{self.name} sponsors draft #{deal.id} into the forum: {why}"
+            return endorse, f"{self.name} backs draft #{deal.id} while it looks for a state sponsor: {why}"
+        if value > 1 and deal.proposer != self.seat:
+            return endorse, f"{self.name} endorses deal #{deal.id} in public: {why}"
+        return None
+
+    def _propose(self, memory: Memory, proposals: Sequence[Propose]) -> tuple[ActionModel, str] | None:
+        """Table the best package found this round that beats the bot's aspiration now."""
+        if memory.packages is None:
+            memory.packages = self._search(memory, proposals)
+            if memory.packages:
+                memory.hope = max(p.mine for p in memory.packages)
+        aim = self._aspiration(memory)
+        view = memory.outlook.view
+        tabled = {(d.forum, tuple(d.parties)) for d in view.deals if d.proposer == self.seat and d.round == view.round}
+        state = belief(self.table, view)
+        for package in memory.packages:
+            spec = package.spec
+            if package.mine < aim or (spec.forum, tuple(spec.parties)) in tabled:
+                continue
+            if check_spec(self.table, state, spec) is not None:
+                continue
+            memory.proposals += 1
+            terms = "; ".join(describe_offer(self.table, o) for o in spec.terms)
+            partners = [p for p in spec.parties if p != self.seat]
+            who = "every state" if spec.forum == "global" else ", ".join(self.table.name(p) for p in partners)
+            return spec, (
+                f"{self.name} proposes {terms} to {who}: worth {package.mine:+.1f} to it, "
+                f"and at least {package.theirs:+.1f} to each partner by its reading"
+            )
+        return None
+
+    def _search(self, memory: Memory, proposals: Sequence[Propose]) -> list[Package]:
+        """Packages worth proposing, best first: for the most promising forums and partners,
+        terms are added greedily on their summed single-term gains, parameters are tuned, and
+        the whole package is checked (every partner gains; with foresight, all can ratify)."""
+        outlook = memory.outlook
+        rounds = self._rounds(memory, DURATION)
+        groups: dict[tuple, dict[tuple, Offer]] = {}
+        for proposal in proposals:
+            key = (proposal.forum, tuple(proposal.parties), proposal.region)
+            offer = proposal.terms[0]
+            offers = groups.setdefault(key, {})
+            if (offer.term, offer.giver, offer.receiver) not in offers:
+                forecast = outlook.forecast(proposal.forum, key[1], [offer])
+                mine = self._worth(outlook, forecast, rounds, milestones=False)
+                offers[(offer.term, offer.giver, offer.receiver)] = Offer(offer, {self.seat: mine}, forecast)
+        ranked = sorted(groups.items(), key=lambda g: -max(o.gains[self.seat] for o in g[1].values()))
+        found: list[Package] = []
+        for (forum, parties, region), offers in ranked[: self.skill.partners]:
+            for weighed in offers.values():
+                for party in parties:
+                    if party != self.seat:
+                        weighed.gains[party] = outlook.gain(party, weighed.forecast, rounds, role_in_deal=False)
+            chosen = self._build(parties, list(offers.values()))
+            if not chosen:
+                continue
+            binding = any(self.table.terms[o.term].binding == "binding" for o in chosen)
+            spec = Propose.model_construct(
+                seat=self.seat,
+                forum=forum,
+                parties=list(parties),
+                terms=chosen,
+                binding=binding,
+                duration=DURATION,
+                region=region,
+                reason=None,
+                type="propose",
+            )
+            package = self._judge(outlook, spec, rounds)
+            if package is not None and self.skill.tune:
+                package = self._tune(outlook, package, rounds)
+            if package is not None and (not self.skill.foresight or self._can_ratify(outlook, package.spec)):
+                found.append(package)
+        return sorted(found, key=lambda p: -p.score)
+
+    def _build(self, parties: tuple[str, ...], offers: list[Offer]) -> list[TermOffer]:
+        """Greedy package building on summed single-term gains: add the term that most raises
+        the package's score (the bot's gain, what partners need, and its fairness)."""
+        chosen: list[Offer] = []
+        binding: set[str] = set()
+        score = float("-inf")
+        for _ in range(self.skill.package):
+            best: tuple[float, Offer] | None = None
+            for offer in offers:
+                kind = self.table.terms[offer.offer.term].binding
+                if offer in chosen or (kind != "any" and binding - {kind}):
+                    continue
+                trial = self._package_score(parties, [*chosen, offer])
+                if trial > score and (best is None or trial > best[0]):
+                    best = (trial, offer)
+            if best is None:
+                break
+            score = best[0]
+            chosen.append(best[1])
+            kind = self.table.terms[best[1].offer.term].binding
+            if kind != "any":
+                binding.add(kind)
+        if not chosen or sum(o.gains[self.seat] for o in chosen) <= 0:
+            return []
+        return [o.offer for o in chosen]
+
+    def _package_score(self, parties: Sequence[str], chosen: Sequence[Offer]) -> float:
+        mine = sum(o.gains[self.seat] for o in chosen)
+        others = [sum(o.gains.get(p, 0.0) for o in chosen) for p in parties if p != self.seat]
+        return self._score(mine, others)
+
+    def _score(self, mine: float, others: Sequence[float]) -> float:
+        """How much the bot likes a package: its own gain, a share of the partners' (its
+        fairness), and a penalty for any partner left short of a clear gain."""
+        short = sum(max(0.0, MARGIN - g) for g in others)
+        return mine + self.traits.fairness * sum(others) - 2 * short
+
+    def _judge(self, outlook: Outlook, spec: Propose, rounds: int) -> Package | None:
+        """The exact forecast of a whole package: kept if every partner clearly gains."""
+        if check_spec(self.table, outlook.state, spec) is not None:
+            return None
+        forecast = outlook.forecast(spec.forum, spec.parties, spec.terms)
+        mine = self._worth(outlook, forecast, rounds)
+        others = [outlook.gain(p, forecast, rounds) for p in spec.parties if p != self.seat]
+        theirs = min(others, default=0.0)
+        if mine <= 0 or theirs < MARGIN:
+            return None
+        return Package(spec, mine, theirs, self._score(mine, others))
+
+    def _tune(self, outlook: Outlook, package: Package, rounds: int) -> Package:
+        """Try each parameter at its bounds; keep whatever the bot likes better."""
+        best = package
+        for i, offer in enumerate(package.spec.terms):
+            for key, param in self.table.terms[offer.term].params.items():
+                for value in (param.min, param.max):
+                    if offer.params.get(key, param.default) == value:
+                        continue
+                    changed = offer.model_copy(update={"params": {**offer.params, key: value}})
+                    terms = [*best.spec.terms[:i], changed, *best.spec.terms[i + 1 :]]
+                    trial = self._judge(outlook, best.spec.model_copy(update={"terms": terms}), rounds)
+                    if trial is not None and trial.score > best.score:
+                        best = trial
+        return best
+
+    def _can_ratify(self, outlook: Outlook, spec: DealSpec) -> bool:
+        """Whether every state party could ratify a binding deal, by their public tracks."""
+        if not spec.binding:
+            return True
+        deal = Deal.model_construct(
+            id=0,
+            proposer=self.seat,
+            forum=spec.forum,
+            parties=list(spec.parties),
+            terms=list(spec.terms),
+            endorsers=[],
+            accepted=[],
+            rejected=[],
+            ratified=[],
+            refused=[],
+            audited_by=[],
+            sponsor=None,
+            counter_of=None,
+            region=spec.region,
+            starts=None,
+            ends=None,
+            binding=True,
+            duration=spec.duration,
+            status="open",
+            round=outlook.view.round,
+        )
+        for party in spec.parties:
+            if self.table.types[party].state:
+                capital = outlook.state.seats[self.table.index[party]].tracks.get("political_capital", 0)
+                if shortfall(self.table, outlook.state, deal, party) > capital:
+                    return False
+        return True
+
+    def _publish(self, memory: Memory, by_type: dict[str, list[ActionModel]]) -> tuple[ActionModel, str] | None:
+        """Publish evidence on a term that matters in a deal on the table or in force."""
+        if "publish" in memory.acted:
+            return None
+        live = {o.term for d in memory.outlook.view.deals if d.status in ("open", "draft", "in_force") for o in d.terms}
+        for action in by_type.get("publish_evidence", []):
+            term = action.term  # type: ignore[attr-defined]
+            if term in live and self._power_worth(memory, "publish_evidence", "evidence_published") >= -1:
+                memory.acted.add("publish")
+                name = self.table.terms[term].name.lower()
+                return (
+                    action,
+                    f"{self.name} publishes evidence on {name}, a term in play whose effects nobody has measured",
+                )
+        return None
+
+    def _campaign(self, memory: Memory, by_type: dict[str, list[ActionModel]]) -> tuple[ActionModel, str] | None:
+        """Campaign for openness in the state whose public is the weakest link of a deal it wants."""
+        if "campaign" in memory.acted or not by_type.get("campaign"):
+            return None
+        outlook = memory.outlook
+        wanted: set[str] = set()
+        for deal in outlook.view.deals:
+            if deal.status in ("open", "agreed", "in_force") and self._value_deal(memory, deal, as_party=True)[0] > 0:
+                wanted.update(p for p in deal.parties if self.table.types[p].state)
+        floor = self.table.scenario.rules.compliance_floor
+        weak = sorted((outlook.state.seats[self.table.index[s]].tracks.get("cohesion", 99), s) for s in wanted)
+        if not weak or weak[0][0] >= floor or self._power_worth(memory, "campaign", "campaigns") < -1.5:
+            return None
+        target = weak[0][1]
+        action = next(
+            (a for a in by_type["campaign"] if a.target == target and a.direction == 1),  # type: ignore[attr-defined]
+            None,
+        )
+        if action is None:
+            return None
+        memory.acted.add("campaign")
+        return action, (
+            f"{self.name} campaigns for openness in {self.table.name(target)}, whose public "
+            f"(cohesion {weak[0][0]}) could sink deals it wants"
+        )
+
+    # --- ratification and implementation ------------------------------------------------
+
+    def _ratify(self, memory: Memory, legal: Sequence[ActionModel]) -> tuple[ActionModel, str]:
+        refuse = next(a for a in legal if isinstance(a, Refuse))
+        deal = _deal(memory.outlook.view, refuse.deal)
+        ratify = next((a for a in legal if isinstance(a, Ratify) and a.deal == deal.id), None)
+        outlook = memory.outlook
+        need = shortfall(self.table, outlook.state, deal, self.seat)
+        if ratify is None:
+            have = outlook.state.seats[self.table.index[self.seat]].tracks.get("political_capital", 0)
+            return refuse, (
+                f"{self.name} refuses deal #{deal.id}: its public would not accept it, and winning them over "
+                f"needs {need} political capital where it has {have}"
+            )
+        value, why = self._value_deal(memory, deal)
+        if value - CAPITAL * need >= 0:
+            cost = f", spending {need} political capital at home" if need else ""
+            return ratify, f"{self.name} ratifies deal #{deal.id}{cost}: {why}"
+        return refuse, f"{self.name} refuses to ratify deal #{deal.id}: {why}, not worth the fight at home"
+
+    def _implement(self, memory: Memory, legal: Sequence[ActionModel]) -> tuple[ActionModel, str]:
+        outlook = memory.outlook
+        view = outlook.view
+        for action in legal:
+            if isinstance(action, Suspend):
+                deal = _deal(view, action.deal)
+                value, why = self._value_deal(memory, deal, remaining=True)
+                if value < -CAPITAL * self.table.scenario.rules.suspend_cost:
+                    return action, f"{self.name} suspends deal #{deal.id}: {why}"
+        floor = self.table.scenario.rules.compliance_floor
+        for action in legal:
+            if isinstance(action, Audit):
+                deal = _deal(view, action.deal)
+                shaky = [
+                    p
+                    for p in deal.parties
+                    if outlook.state.seats[self.table.index[p]].tracks.get("cohesion", 99) < floor
+                ]
+                if shaky and self._power_worth(memory, "audit", "audits") >= -1:
+                    names = ", ".join(self.table.name(p) for p in shaky)
+                    return action, f"{self.name} audits deal #{deal.id}: {names} may be quietly failing to comply"
+        by_type: dict[str, list[ActionModel]] = {}
+        for action in legal:
+            by_type.setdefault(action.type, []).append(action)  # type: ignore[attr-defined]
+        published = self._publish(memory, by_type)
+        if published is not None:
+            return published
+        return by_type["pass"][0], f"{self.name} passes: its deals are running as it wants"
+
+    # --- values --------------------------------------------------------------------------
+
+    def _rounds(self, memory: Memory, duration: int) -> int:
+        return max(1, min(duration, memory.outlook.rounds_left))
+
+    def _worth(self, outlook: Outlook, forecast: Forecast, rounds: int, milestones: bool = True) -> float:
+        """What a package is worth to this bot: its score, its personality, and risk."""
+        value = outlook.gain(self.seat, forecast, rounds, role_in_deal=milestones)
+        traits = self.traits
+        for name, weight in traits.weights.items():
+            owner, _, track = name.rpartition(".")
+            key = (self.seat if owner == "self" else "global", track)
+            if track == "governance":
+                value += weight * max(0, forecast.level - outlook.state.global_tracks["governance"])
+            else:
+                value += weight * forecast.changes.get(key, 0.0) * rounds
+        for offer in forecast.terms:
+            bias = traits.terms.get(offer.term)
+            if bias and self.seat in (offer.giver, offer.receiver, None):
+                value += bias * rounds
+        value += (traits.crisis_fear - 1) * outlook.collapse_value(
+            self.seat, forecast.changes.get(("global", "crisis"), 0.0) * rounds
+        )
+        if self.skill.risk:
+            value -= self.skill.risk * outlook.spread_cost(self.seat, forecast, rounds)
+        if self.skill.noise:
+            value += self.rng.gauss(0, self.skill.noise)
+        return value
+
+    def _value_deal(
+        self, memory: Memory, deal: Deal, as_party: bool = True, remaining: bool = False
+    ) -> tuple[float, str]:
+        """A deal's worth to the bot, remembered for the phase, and the words for it."""
+        outlook = memory.outlook
+        if remaining and deal.ends is not None:
+            rounds = max(1, deal.ends - outlook.view.round)
+        else:
+            rounds = self._rounds(memory, deal.duration)
+        key = deal.id if not remaining else -deal.id
+        if key not in memory.values:
+            forecast = outlook.forecast(deal.forum, deal.parties, deal.terms)
+            memory.values[key] = self._worth(outlook, forecast, rounds, milestones=as_party)
+        value = memory.values[key]
+        span = f"{rounds} round{'s' if rounds != 1 else ''}"
+        return value, f"worth {value:+.1f} to it over {span}"
+
+    def _reserve(self) -> float:
+        """The least a deal must be worth before the bot takes it: no deal is worth 0."""
+        return self.traits.price
+
+    def _aspiration(self, memory: Memory) -> float:
+        """What the bot asks of a deal now: from its best hope down to its reserve as beats pass."""
+        view = memory.outlook.view
+        beats = self.table.scenario.rules.beats
+        horizon = min(beats, 2 * len(self.table.order))
+        t = min(1.0, (beats - view.beats_left) / horizon)
+        if view.shock and self.seat in view.shock_targets:
+            t = min(1.0, t + 0.3)  # struck by a shock, it needs a deal sooner
+        reserve = self._reserve()
+        hope = max(reserve, memory.hope if memory.hope is not None else reserve + 4)
+        return reserve + (1 - t ** (1 / self.traits.curve)) * (hope - reserve)
+
+    def _power_worth(self, memory: Memory, power: str, stat: str) -> float:
+        """What using a power once does to the bot's score: its costs and gains, and its tally."""
+        spec = self.table.types[self.seat].actions[power]  # type: ignore[index]
+        outlook = memory.outlook
+        forecast = Forecast((self.seat,), (), 0)
+        for track, cost in spec.cost.items():
+            forecast.changes[(self.seat, track)] -= cost
+        for track, gain in spec.gain.items():
+            forecast.changes[(self.seat, track)] += gain
+        forecast.changes[(self.seat, f"stat:{stat}")] += 1
+        return outlook.gain(self.seat, forecast, 1, role_in_deal=False)
+
+
+def _deal(view: SeatView, deal_id: int) -> Deal:
+    return view.deals[deal_id - 1]

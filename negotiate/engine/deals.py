@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from negotiate.content.schema import CorridorMatch, Term
+from negotiate.content.schema import CorridorMatch, Forum, Term
 from negotiate.engine.actions import DealSpec
 from negotiate.engine.state import CorridorState, Deal, GameState, TermOffer
 from negotiate.engine.table import Table
@@ -188,7 +188,12 @@ def shortfall(table: Table, state: GameState, deal: Deal, seat: str) -> int:
 
 def governance_level(table: Table, deal: Deal) -> int:
     """The governance level a deal in force stands for."""
-    return max([FORUM_LEVEL[deal.forum]] + [table.terms[o.term].governance for o in deal.terms])
+    return level_of(table, deal.forum, deal.terms)
+
+
+def level_of(table: Table, forum: Forum, terms: Sequence[TermOffer]) -> int:
+    """The governance level of a package of terms in a forum."""
+    return max([FORUM_LEVEL[forum]] + [table.terms[o.term].governance for o in terms])
 
 
 def matches(match: CorridorMatch, corridor: CorridorState, roles: dict[str, Sequence[str]]) -> bool:

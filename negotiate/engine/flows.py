@@ -59,7 +59,9 @@ def consequences(table: Table, flows: Sequence[Flow]) -> list[tuple[str, float, 
         why = f"{unprotected} people stopped where no legal pathway exists turn to smugglers"
         out.append(("trafficking", rules.trafficking_per_deterred * unprotected, why))
     if excess:
-        out.append(("crisis", rules.crisis_per_excess * excess, f"{excess} irregular arrivals over corridor thresholds"))
+        out.append(
+            ("crisis", rules.crisis_per_excess * excess, f"{excess} irregular arrivals over corridor thresholds")
+        )
     else:
         out.append(("crisis", -rules.crisis_relief, "no corridor over its threshold"))
     return out

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from negotiate.content.schema import DealScore, GovernanceScore, ScoreRule, StatScore, ThresholdScore, TrackScore
 from negotiate.engine.deals import governance_level
-from negotiate.engine.state import GameState
+from negotiate.engine.state import GameState, TermOffer
 from negotiate.engine.table import Table
 
 
@@ -91,21 +92,21 @@ def _start(table: Table, seat: str, track: str, scope: str) -> int:
 
 
 def _deals(table: Table, state: GameState, seat: str, rule: DealScore) -> int:
-    count = 0
-    for deal in state.deals:
-        if deal.starts is None:
+    return sum(1 for d in state.deals if d.starts is not None and counts_for(rule, seat, d.parties, d.terms))
+
+
+def counts_for(rule: DealScore, seat: str, parties: Sequence[str], terms: Sequence[TermOffer]) -> bool:
+    """Whether a deal with these parties and terms counts for a seat under a deals rule."""
+    for offer in terms:
+        if rule.term is not None and offer.term != rule.term:
             continue
-        for offer in deal.terms:
-            if rule.term is not None and offer.term != rule.term:
-                continue
-            if (
-                (rule.role == "giver" and offer.giver == seat)
-                or (rule.role == "receiver" and offer.receiver == seat)
-                or (rule.role == "party" and seat in deal.parties)
-            ):
-                count += 1
-                break
-    return count
+        if (
+            (rule.role == "giver" and offer.giver == seat)
+            or (rule.role == "receiver" and offer.receiver == seat)
+            or (rule.role == "party" and seat in parties)
+        ):
+            return True
+    return False
 
 
 def public_scores(table: Table, state: GameState) -> dict[str, float]:

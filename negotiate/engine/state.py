@@ -176,11 +176,11 @@ class GameState(StateModel):
 
     def fork(self) -> GameState:
         """A copy to try things on: nested containers are copied, immutable values shared."""
-        return _clone(
+        return clone(
             self,
             global_tracks=dict(self.global_tracks),
-            seats=[_clone(s, tracks=dict(s.tracks), stats=dict(s.stats)) for s in self.seats],
-            corridors=[_clone(c) for c in self.corridors],
+            seats=[clone(s, tracks=dict(s.tracks), stats=dict(s.stats)) for s in self.seats],
+            corridors=[clone(c) for c in self.corridors],
             deals=[d if d.status in SETTLED else copy_deal(d) for d in self.deals],
             messages=list(self.messages),
             revealed=list(self.revealed),
@@ -196,7 +196,7 @@ class GameState(StateModel):
 
 def copy_deal(deal: Deal) -> Deal:
     """A copy of a deal that shares nothing mutable with it."""
-    return _clone(
+    return clone(
         deal,
         terms=list(deal.terms),
         parties=list(deal.parties),
@@ -212,7 +212,7 @@ def copy_deal(deal: Deal) -> Deal:
 M = TypeVar("M", bound=BaseModel)
 
 
-def _clone(model: M, **changes: Any) -> M:
+def clone(model: M, **changes: Any) -> M:
     """A shallow copy of a model with some fields replaced: what `model_copy(update=...)` does,
     without its overhead (a look-ahead copies many small models)."""
     copy = object.__new__(type(model))

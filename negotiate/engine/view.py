@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from negotiate.engine.scoring import ScoreLine, breakdown
-from negotiate.engine.state import CorridorState, Deal, Forecast, GameState, Message, SeatState, copy_deal
+from negotiate.engine.state import CorridorState, Deal, Forecast, GameState, Message, Phase, SeatState, clone, copy_deal
 from negotiate.engine.table import Table
 
 
@@ -24,7 +24,7 @@ class SeatView(BaseModel):
     round: int
     year: int
     rounds: int
-    phase: str
+    phase: Phase
     turn: str | None
     paused: bool
     window: bool
@@ -50,9 +50,8 @@ def view(table: Table, state: GameState, seat: str, turn: str | None) -> SeatVie
     """The seat's view of the state (a copy)."""
     if seat not in table.seats:
         raise KeyError(f"unknown seat {seat!r} (expected one of {', '.join(table.order)})")
-    snapshot = state.fork()
     over = state.phase == "game_over"
-    return SeatView(
+    return SeatView.model_construct(  # built from a valid state: no need to validate it again
         seat=seat,
         scenario=state.scenario,
         round=state.round,
@@ -64,11 +63,11 @@ def view(table: Table, state: GameState, seat: str, turn: str | None) -> SeatVie
         window=state.window,
         beats_left=max(0, table.scenario.rules.beats - state.beats),
         shock=state.shock,
-        shock_targets=snapshot.shock_targets,
+        shock_targets=list(state.shock_targets),
         trend=state.trend,
-        global_tracks=snapshot.global_tracks,
-        seats=snapshot.seats,
-        corridors=snapshot.corridors,
+        global_tracks=dict(state.global_tracks),
+        seats=[clone(s, tracks=dict(s.tracks), stats=dict(s.stats)) for s in state.seats],
+        corridors=[clone(c) for c in state.corridors],
         deals=[copy_deal(d) for d in state.deals],
         evidence={term: list(state.hidden[term]) for term in state.revealed},
         messages=[m for m in state.messages if m.to is None or seat in (m.to, m.sender)],
