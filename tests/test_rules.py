@@ -640,12 +640,26 @@ def test_scoring_milestone_bonus_for_compact_signatories_and_advocates(new_game)
     deal = propose(game, MERI, states, [TermOffer(term="global_compact")], forum="global")
     turn_to(game, SAH)
     game.apply(Endorse(seat=SAH, deal=deal))
+    for seat in (VAL, KESH, PONT):
+        answer(game, seat, deal)
+    pass_until(game, "implementation")
+    assert game.state.global_tracks["governance"] == 3
+    milestones = {seat: [line for line in game.score(seat) if line.source == "milestone"] for seat in game.table.order}
+    assert milestones[SAH] and milestones[MERI] and milestones[KESH] and milestones[VAL]
+    assert not milestones[NORTH] and not milestones[NGO]
+
+
+def test_a_compact_without_a_receiving_state_governs_no_more_than_its_forum(new_game):
+    game = new_game()
+    deal = propose(game, MERI, list(game.table.states), [TermOffer(term="global_compact")], forum="global")
+    turn_to(game, SAH)
+    game.apply(Endorse(seat=SAH, deal=deal))
     for seat in (KESH, PONT):
         answer(game, seat, deal)
     pass_until(game, "implementation")
-    milestones = {seat: [line for line in game.score(seat) if line.source == "milestone"] for seat in game.table.order}
-    assert milestones[SAH] and milestones[MERI] and milestones[KESH]
-    assert not milestones[NORTH] and not milestones[NGO]
+    assert game.state.deal(deal).status == "in_force"
+    assert game.state.global_tracks["governance"] == 2
+    assert not [line for line in game.score(SAH) if line.source == "milestone"]
 
 
 def test_scoring_collapse_when_crisis_is_at_its_maximum_as_a_round_ends(new_game):

@@ -220,7 +220,7 @@ class Outlook:
     def forecast(self, forum: Forum, parties: Sequence[str], terms: Sequence[TermOffer]) -> Forecast:
         """Per-round changes if this package were in force this round."""
         parties = tuple(parties)
-        result = Forecast(parties, tuple(terms), level_of(self.table, forum, terms))
+        result = Forecast(parties, tuple(terms), level_of(self.table, forum, terms, parties))
         changes, spread = result.changes, result.spread
         extra: dict[int, list[float]] = {}
         for offer in terms:

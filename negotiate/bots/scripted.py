@@ -246,6 +246,8 @@ class ScriptedBot:
         for proposal in proposals:
             key = (proposal.forum, tuple(proposal.parties), proposal.region)
             offer = proposal.terms[0]
+            if proposal.forum == "bilateral" and offer.giver is None:
+                continue  # a term for all parties belongs in a regional or global forum
             offers = groups.setdefault(key, {})
             if (offer.term, offer.giver, offer.receiver) not in offers:
                 forecast = outlook.forecast(proposal.forum, key[1], [offer])

@@ -188,12 +188,17 @@ def shortfall(table: Table, state: GameState, deal: Deal, seat: str) -> int:
 
 def governance_level(table: Table, deal: Deal) -> int:
     """The governance level a deal in force stands for."""
-    return level_of(table, deal.forum, deal.terms)
+    return level_of(table, deal.forum, deal.terms, deal.parties)
 
 
-def level_of(table: Table, forum: Forum, terms: Sequence[TermOffer]) -> int:
-    """The governance level of a package of terms in a forum."""
-    return max([FORUM_LEVEL[forum]] + [table.terms[o.term].governance for o in terms])
+def level_of(table: Table, forum: Forum, terms: Sequence[TermOffer], parties: Sequence[str]) -> int:
+    """The governance level of a package of terms in a forum. A term's own level (a compact, a
+    convention) counts only when it binds both a receiving and a sending state: migration is
+    not governed by one side alone."""
+    level = FORUM_LEVEL[forum]
+    if any(table.receiving(p) for p in parties) and any(table.sending(p) for p in parties):
+        level = max([level] + [table.terms[o.term].governance for o in terms])
+    return level
 
 
 def matches(match: CorridorMatch, corridor: CorridorState, roles: dict[str, Sequence[str]]) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from negotiate.content.schema import Forum, Power
 from negotiate.engine.actions import (
@@ -53,6 +53,7 @@ PHASE_ACTIONS: dict[str, tuple[type[SeatAction], ...]] = {
     "implementation": (Suspend, Audit, PublishEvidence, SendMessage, Pass),
 }
 SIDE_PAYMENTS = (1, 2, 3, 5)
+DealAction = TypeVar("DealAction", Accept, Reject, Withdraw, Endorse, Ratify, Refuse, Suspend, Audit)
 
 
 def current_seat(table: Table, state: GameState) -> str | None:
@@ -260,15 +261,26 @@ def legal_actions(table: Table, state: GameState, seat: str) -> list[ActionModel
     if state.phase == "ratification":
         out: list[ActionModel] = []
         for deal in pending_ratification(table, state, seat):
-            ratify = Ratify.model_construct(seat=seat, deal=deal.id, reason=None, type="ratify")
+            ratify = _on_deal(Ratify, seat, deal.id)
             if _seat_reason(table, state, ratify) is None:
                 out.append(ratify)
-            out.append(Refuse.model_construct(seat=seat, deal=deal.id, reason=None, type="refuse"))
+            out.append(_on_deal(Refuse, seat, deal.id))
         return out
-    out = [Pass.model_construct(seat=seat, reason=None, type="pass")]
+    out = [_pass(seat)]
     if state.phase == "implementation":
         return out + implementation_options(table, state, seat)
     return out + _negotiation_options(table, state, seat)
+
+
+@lru_cache(maxsize=4096)
+def _on_deal(kind: type[DealAction], seat: str, deal: int) -> DealAction:
+    """A seat's action on a deal. Actions are immutable, so one made once serves every listing."""
+    return kind.model_construct(seat=seat, deal=deal, reason=None, type=kind.model_fields["type"].default)
+
+
+@lru_cache(maxsize=256)
+def _pass(seat: str) -> Pass:
+    return Pass.model_construct(seat=seat, reason=None, type="pass")
 
 
 def implementation_options(table: Table, state: GameState, seat: str) -> list[ActionModel]:
@@ -278,11 +290,11 @@ def implementation_options(table: Table, state: GameState, seat: str) -> list[Ac
     for deal in state.deals:
         if deal.status != "in_force" or deal.binding:
             continue
-        suspend = Suspend.model_construct(seat=seat, deal=deal.id, reason=None, type="suspend")
+        suspend = _on_deal(Suspend, seat, deal.id)
         if seat in deal.parties and _deal_reason(table, state, suspend, deal) is None:
             out.append(suspend)
         if audit and seat not in deal.audited_by:
-            out.append(Audit.model_construct(seat=seat, deal=deal.id, reason=None, type="audit"))
+            out.append(_on_deal(Audit, seat, deal.id))
     out += _evidence_options(table, state, seat)
     return out
 
@@ -304,14 +316,14 @@ def _negotiation_options(table: Table, state: GameState, seat: str) -> list[Acti
         if deal.status not in OPEN:
             continue
         if deal.status == "open" and seat in deal.parties and seat not in deal.accepted and seat not in deal.rejected:
-            out.append(Accept.model_construct(seat=seat, deal=deal.id, reason=None, type="accept"))
-            out.append(Reject.model_construct(seat=seat, deal=deal.id, reason=None, type="reject"))
+            out.append(_on_deal(Accept, seat, deal.id))
+            out.append(_on_deal(Reject, seat, deal.id))
             if seat != deal.proposer:
                 out += _counters(table, state, seat, deal)
         if deal.proposer == seat:
-            out.append(Withdraw.model_construct(seat=seat, deal=deal.id, reason=None, type="withdraw"))
+            out.append(_on_deal(Withdraw, seat, deal.id))
         if "endorse" in powers:
-            endorse = Endorse.model_construct(seat=seat, deal=deal.id, reason=None, type="endorse")
+            endorse = _on_deal(Endorse, seat, deal.id)
             if _deal_reason(table, state, endorse, deal) is None:
                 out.append(endorse)
     tracks = state.seats[table.index[seat]].tracks

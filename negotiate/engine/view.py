@@ -1,7 +1,8 @@
 """What one seat may see: public tracks, deals and evidence, its own hand and agenda, its mail.
 
 A view is a snapshot that shares nothing mutable with the game: later play does not change it,
-and changing it does not change the game. Nothing secret of another seat is in it:
+and changing it does not change the game. Views of one game may share their copies of settled
+deals, so treat a view as read-only. Nothing secret of another seat is in it:
 not their agendas or hands, not the hidden true effects of terms, not unaudited lapses.
 """
 
@@ -10,7 +11,18 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from negotiate.engine.scoring import ScoreLine, breakdown
-from negotiate.engine.state import CorridorState, Deal, Forecast, GameState, Message, Phase, SeatState, clone, copy_deal
+from negotiate.engine.state import (
+    SETTLED,
+    CorridorState,
+    Deal,
+    Forecast,
+    GameState,
+    Message,
+    Phase,
+    SeatState,
+    clone,
+    copy_deal,
+)
 from negotiate.engine.table import Table
 
 
@@ -46,8 +58,11 @@ class SeatView(BaseModel):
     agendas: dict[str, str]
 
 
-def view(table: Table, state: GameState, seat: str, turn: str | None) -> SeatView:
-    """The seat's view of the state (a copy)."""
+def view(
+    table: Table, state: GameState, seat: str, turn: str | None, settled: dict[int, Deal] | None = None
+) -> SeatView:
+    """The seat's view of the state (a copy). With `settled`, copies of settled deals (which
+    never change again) are kept there and shared by later views of the same game."""
     if seat not in table.seats:
         raise KeyError(f"unknown seat {seat!r} (expected one of {', '.join(table.order)})")
     over = state.phase == "game_over"
@@ -68,7 +83,7 @@ def view(table: Table, state: GameState, seat: str, turn: str | None) -> SeatVie
         global_tracks=dict(state.global_tracks),
         seats=[clone(s, tracks=dict(s.tracks), stats=dict(s.stats)) for s in state.seats],
         corridors=[clone(c) for c in state.corridors],
-        deals=[copy_deal(d) for d in state.deals],
+        deals=[_copy(d, settled) for d in state.deals],
         evidence={term: list(state.hidden[term]) for term in state.revealed},
         messages=[m for m in state.messages if m.to is None or seat in (m.to, m.sender)],
         agenda=state.secrets[seat].agenda,
@@ -78,3 +93,12 @@ def view(table: Table, state: GameState, seat: str, turn: str | None) -> SeatVie
         winners=list(state.winners),
         agendas={s: state.secrets[s].agenda for s in table.order} if over else {},
     )
+
+
+def _copy(deal: Deal, settled: dict[int, Deal] | None) -> Deal:
+    if settled is None or deal.status not in SETTLED:
+        return copy_deal(deal)
+    copy = settled.get(deal.id)
+    if copy is None:
+        copy = settled[deal.id] = copy_deal(deal)
+    return copy
