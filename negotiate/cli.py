@@ -7,7 +7,8 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from negotiate.content import Content, ContentError, load_content
@@ -75,9 +76,23 @@ def _parser() -> argparse.ArgumentParser:
     simulate = sub.add_parser("simulate", help="play many headless games with bots and report")
     simulate.add_argument("--scenario", help="scenario id (default: the default scenario)")
     simulate.add_argument("--games", type=int, default=100)
-    simulate.add_argument("--seed", type=int, default=1)
-    simulate.add_argument("--bots", default="random", choices=["random"])
-    simulate.add_argument("--json", action="store_true", help="print the report as JSON")
+    simulate.add_argument("--seed", type=int, default=1, help="seed of the first game; the next games count up")
+    simulate.add_argument(
+        "--bots",
+        default="default",
+        metavar="LINEUP",
+        help="default (the scenario's bots), random, or SEAT=PERSONALITY[:LEVEL],... (other seats keep their default)",
+    )
+    simulate.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="processes to play in (default: 1; 0 is 1 too)"
+    )
+    simulate.add_argument(
+        "--json",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="print the report as JSON, or write it to FILE (then the text report is printed too)",
+    )
     simulate.add_argument("--save", type=Path, metavar="FILE", help="save the first game to FILE")
 
     replay = sub.add_parser("replay", help="rebuild a saved game, verify it and print its digest")
@@ -119,13 +134,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     folder = args.dir or args.content
     try:
         content = load_content(folder)
+        problems = _lineup_problems(content)
     except ContentError as exc:
+        problems = [str(p) for p in exc.problems]
+    if problems:
         if args.json:
-            print(json.dumps({"ok": False, "errors": [str(p) for p in exc.problems]}, indent=2))
+            print(json.dumps({"ok": False, "errors": problems}, indent=2))
         else:
-            for problem in exc.problems:
+            for problem in problems:
                 print(problem)
-            print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
+            print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     counts = content.counts()
     if args.json:
@@ -133,6 +151,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         print(f"{content.root}: valid; " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
     return 0
+
+
+def _lineup_problems(content: Content) -> list[str]:
+    """Each scenario whose default bots do not fit its seats, and why."""
+    from negotiate.bots import LineupError, default_lineup
+    from negotiate.engine.table import Table
+
+    problems = []
+    for scenario in content.scenarios.values():
+        try:
+            default_lineup(Table(content, scenario))
+        except LineupError as exc:
+            message = str(exc)
+            problems.append(message if message.startswith("scenario ") else f"scenario {scenario.id}: {message}")
+    return problems
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -162,42 +195,61 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _progress(total: int, show: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (games done, games/s, time left), or nothing if not shown."""
+    if not show:
+        yield lambda n: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("games", total=total, rate="")
+
+        def advance(n: int) -> None:
+            elapsed = bar.tasks[0].elapsed or 0.0
+            done = bar.tasks[0].completed + n
+            bar.update(task, advance=n, rate=f"{done / elapsed:.1f} games/s" if elapsed else "")
+
+        yield advance
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
+    from negotiate.bots import LineupError, parse_lineup
     from negotiate.engine import write_save
-    from negotiate.sim import simulate
+    from negotiate.engine.table import Table
+    from negotiate.sim import format_report, play_game, simulate
 
     content = _content(args)
     if args.games < 1:
         print("negotiate: --games must be at least 1", file=sys.stderr)
         return 2
+    if args.jobs < 0:
+        print("negotiate: --jobs must be at least 0 (0 or 1: play in this process)", file=sys.stderr)
+        return 2
     try:
-        content.scenario(args.scenario)
-    except KeyError as exc:
+        scenario = content.scenario(args.scenario)
+        lineup = parse_lineup(args.bots, Table(content, scenario))
+    except (KeyError, LineupError) as exc:
         print(f"negotiate: {exc.args[0]}", file=sys.stderr)
         return 2
-    saved: list[object] = []
-
-    def keep_first(game: object) -> None:
-        if args.save and not saved:
-            write_save(game, args.save)  # type: ignore[arg-type]
-            saved.append(game)
-
+    if args.save:
+        write_save(play_game(content, scenario.id, args.seed, lineup), args.save)
+    show = args.json != "-" and sys.stderr.isatty()
     started = time.perf_counter()
-    report = simulate(content, args.scenario, args.games, args.seed, args.bots, keep_first)
+    with _progress(args.games, show) as advance:
+        report = simulate(content, scenario.id, args.games, args.seed, args.bots, max(1, args.jobs), advance)
     took = time.perf_counter() - started
     summary = report.summary()
-    if args.json:
+    if args.json == "-":
         print(json.dumps(summary, indent=2))
     else:
-        print(f"{report.name} ({report.scenario}): {report.games} games from seed {args.seed}, bots: {args.bots}")
-        print(f"games ended      {summary['games_ended']}/{report.games}")
-        print(f"average rounds   {summary['mean_rounds']}")
-        print(f"actions per game {summary['mean_actions']}")
-        print(f"collapse rate    {summary['collapse_rate']:.1%}")
-        print(f"governance       {summary['mean_governance']} (mean level reached)")
-        print(f"\n{'seat':<22} {'type':<24} {'mean score':>10} {'win rate':>9}")
-        for seat, row in summary["seats"].items():  # type: ignore[attr-defined]
-            print(f"{seat:<22} {row['type']:<24} {row['mean_score']:>10.2f} {row['win_rate']:>9.1%}")
+        if args.json:
+            Path(args.json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+            print(f"report written to {args.json}", file=sys.stderr)
+        print(format_report(summary))
     print(f"{report.games} games in {took:.1f} s ({report.games / took:.1f} games/s)", file=sys.stderr)
     return 0
 

@@ -212,12 +212,13 @@ def test_simulate_json_report(capsys: pytest.CaptureFixture[str], shipped_once: 
     report = json.loads(out)
     assert report["scenario"] == "classroom"
     assert report["games"] == 5
-    assert report["games_ended"] == 5
+    assert report["bots"] == "random"
     assert 0 <= report["collapse_rate"] <= 1
     seats = {seat.id: seat.type for seat in content.scenario("classroom").seats}
     assert set(report["seats"]) == set(seats)
     for seat, row in report["seats"].items():
         assert row["type"] == seats[seat]
+        assert row["bot"] == "random:normal"
         assert isinstance(row["mean_score"], (int, float))
         assert 0 <= row["win_rate"] <= 1
     # every game that did not collapse has at least one winner, and nobody wins a collapse
@@ -239,13 +240,15 @@ def test_simulate_text_says_what_the_json_says(capsys: pytest.CaptureFixture[str
     report = json.loads(run(capsys, *SIMULATE, "--json")[1])
     code, out, _ = run(capsys, *SIMULATE)
     assert code == 0
-    assert re.search(r"^games ended\s+5/5$", out, re.M), out
-    rate = re.search(r"^collapse rate\s+(\S+)$", out, re.M)
-    assert rate and rate.group(1) == f"{report['collapse_rate']:.1%}", out
+    assert re.search(r"^games\s+5$", out, re.M), out
+    rate = re.search(r"^collapse rate\s+(\S+) \[(\S+),(\S+)\]$", out, re.M)
+    assert rate, out
+    assert rate.groups() == tuple(f"{x:.1%}" for x in (report["collapse_rate"], *report["collapse_interval"])), out
     for seat, row in report["seats"].items():
-        line = re.search(rf"^{re.escape(seat)}\s+(\S+)\s+(\S+)\s+(\S+)$", out, re.M)
+        line = re.search(rf"^{re.escape(seat)}\s+(\S+)\s+(\S+)\s+(\S+)\s+\S+\s+(\S+)\s+\S+\s+(.+)$", out, re.M)
         assert line, (seat, out)
-        assert line.groups() == (row["type"], f"{row['mean_score']:.2f}", f"{row['win_rate']:.1%}")
+        expected = (row["type"], row["bot"], f"{row['win_rate']:.1%}", f"{row['mean_score']:.2f}", row["name"])
+        assert line.groups() == expected
 
 
 def test_simulate_rejects_an_unknown_scenario(capsys: pytest.CaptureFixture[str], shipped_once: None) -> None:
@@ -399,7 +402,7 @@ def test_a_teachers_folder_through_the_cli(capsys: pytest.CaptureFixture[str], t
     )
     assert code == 0, err
     report = json.loads(out)
-    assert report["scenario"] == "my-lesson" and report["games_ended"] == 2
+    assert report["scenario"] == "my-lesson" and report["games"] == 2
     assert report["mean_rounds"] <= 2
 
 

@@ -242,12 +242,24 @@ class ScriptedBot:
         the whole package is checked (every partner gains; with foresight, all can ratify)."""
         outlook = memory.outlook
         rounds = self._rounds(memory, DURATION)
+        covered = _covered(outlook.view)
+        busy = {
+            (d.forum, tuple(d.parties))
+            for d in outlook.view.deals
+            if d.round == outlook.view.round and d.status in ("draft", "open", "agreed", "ratified")
+        }
         groups: dict[tuple, dict[tuple, Offer]] = {}
         for proposal in proposals:
+            if (proposal.forum, tuple(proposal.parties)) in busy:
+                continue
             key = (proposal.forum, tuple(proposal.parties), proposal.region)
             offer = proposal.terms[0]
-            if proposal.forum == "bilateral" and offer.giver is None:
-                continue  # a term for all parties belongs in a regional or global forum
+            if (proposal.forum == "bilateral" and offer.giver is None) or (
+                offer.term,
+                offer.giver,
+                offer.receiver,
+            ) in covered:
+                continue  # all-party terms belong in a wider forum; a term already agreed adds nothing
             offers = groups.setdefault(key, {})
             if (offer.term, offer.giver, offer.receiver) not in offers:
                 forecast = outlook.forecast(proposal.forum, key[1], [offer])
@@ -510,9 +522,16 @@ class ScriptedBot:
             rounds = self._rounds(memory, deal.duration)
         key = deal.id if not remaining else -deal.id
         if key not in memory.values:
-            forecast = outlook.forecast(deal.forum, deal.parties, deal.terms)
-            memory.values[key] = self._worth(outlook, forecast, rounds, milestones=as_party)
+            covered = set() if remaining else _covered(outlook.view, deal.id)
+            terms = [o for o in deal.terms if (o.term, o.giver, o.receiver) not in covered]
+            if not terms:
+                memory.values[key] = 0.0
+            else:
+                forecast = outlook.forecast(deal.forum, deal.parties, terms)
+                memory.values[key] = self._worth(outlook, forecast, rounds, milestones=as_party)
         value = memory.values[key]
+        if not value and not remaining and len(_covered(outlook.view, deal.id)) and deal.terms:
+            return value, "it adds nothing to deals already agreed"
         span = f"{rounds} round{'s' if rounds != 1 else ''}"
         return value, f"worth {value:+.1f} to it over {span}"
 
@@ -543,6 +562,16 @@ class ScriptedBot:
             forecast.changes[(self.seat, track)] += gain
         forecast.changes[(self.seat, f"stat:{stat}")] += 1
         return outlook.gain(self.seat, forecast, 1, role_in_deal=False)
+
+
+def _covered(view: SeatView, but: int = 0) -> set[tuple[str, str | None, str | None]]:
+    """Terms already agreed or in force (a second copy of a term adds nothing)."""
+    return {
+        (o.term, o.giver, o.receiver)
+        for d in view.deals
+        if d.status in ("agreed", "ratified", "in_force") and d.id != but
+        for o in d.terms
+    }
 
 
 def _deal(view: SeatView, deal_id: int) -> Deal:

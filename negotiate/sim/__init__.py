@@ -1,5 +1,6 @@
 """Headless self-play: many games with bots in every seat, and the report of what happened."""
 
-from negotiate.sim.runner import GameResult, SimReport, play_game, simulate
+from negotiate.sim.report import GameResult, SimReport, format_report, mean_interval, wilson
+from negotiate.sim.runner import play_game, simulate
 
-__all__ = ["GameResult", "SimReport", "play_game", "simulate"]
+__all__ = ["GameResult", "SimReport", "format_report", "mean_interval", "play_game", "simulate", "wilson"]
