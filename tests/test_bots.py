@@ -1,0 +1,154 @@
+"""Scripted bots: they play from their own view only, always legally, always with a reason,
+the same way from the same seed, and better than chance."""
+
+from __future__ import annotations
+
+from statistics import fmean
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from negotiate.bots import (
+    LEVELS,
+    PERSONALITIES,
+    BotSpec,
+    LineupError,
+    ScriptedBot,
+    default_lineup,
+    make_bot,
+    parse_lineup,
+)
+from negotiate.bots.outlook import Outlook, Reader
+from negotiate.content import Content
+from negotiate.engine import Game
+from negotiate.engine.actions import SeatAction
+from negotiate.engine.state import TermOffer
+from negotiate.engine.view import view
+from negotiate.sim import simulate
+
+SCENARIOS = ("classroom", "crisis-2015", "compact-2030")
+
+
+def play(game: Game, lineup: dict[str, BotSpec], seed: int) -> Game:
+    bots = {seat: make_bot(game.table, seat, lineup[seat], seed) for seat in game.table.order}
+    while game.current_seat is not None:
+        seat = game.current_seat
+        game.apply(bots[seat].decide(game.view(seat), game.legal_actions(seat)))
+    return game
+
+
+def mixed_lineup(game: Game, level: str) -> dict[str, BotSpec]:
+    """Every seat's first fitting personality at the given level: all personalities get played."""
+    lineup = {}
+    for i, seat in enumerate(game.table.order):
+        kind = game.table.seats[seat].type
+        fits = [p for p in PERSONALITIES.values() if kind in p.seats and p.name != "random"]
+        lineup[seat] = BotSpec(fits[i % len(fits)].name, level)
+    return lineup
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scenario=st.sampled_from(SCENARIOS), seed=st.integers(0, 10_000), level=st.sampled_from(list(LEVELS)))
+def test_bots_never_act_illegally_and_always_give_a_reason(content: Content, scenario, seed, level):
+    game = Game(content, scenario, seed)
+    lineup = mixed_lineup(game, level)
+    bots = {seat: make_bot(game.table, seat, lineup[seat], seed) for seat in game.table.order}
+    while game.current_seat is not None:
+        seat = game.current_seat
+        action = bots[seat].decide(game.view(seat), game.legal_actions(seat))
+        assert game.check(action) is None, f"{lineup[seat]} in {seat} chose an illegal {action!r}"
+        assert action.reason and action.reason.startswith(game.table.name(seat)), action
+        game.apply(action)
+    assert game.is_over
+    reasons = [e for e in game.events if e.kind == "reason"]
+    assert len(reasons) == sum(isinstance(a, SeatAction) for a in game.log)
+
+
+def test_same_seed_same_game(content: Content):
+    first = play(Game(content, "crisis-2015", 11), parse_lineup("default", Game(content, "crisis-2015").table), 11)
+    second = play(Game(content, "crisis-2015", 11), parse_lineup("default", Game(content, "crisis-2015").table), 11)
+    assert [a.model_dump() for a in first.log] == [a.model_dump() for a in second.log]
+    assert first.state.scores == second.state.scores
+
+
+def test_a_bot_decides_from_its_view_alone(content: Content):
+    """Changing another seat's secrets (agenda, hand) and the hidden truths of unmeasured terms
+    changes nothing a bot chooses."""
+    game = Game(content, "crisis-2015", 5)
+    lineup = parse_lineup("default", game.table)
+    bots = {seat: make_bot(game.table, seat, lineup[seat], 5) for seat in game.table.order}
+    twins = {seat: make_bot(game.table, seat, lineup[seat], 5) for seat in game.table.order}
+    agendas = list(content.agendas)
+    compared = 0
+    while game.current_seat is not None:
+        seat = game.current_seat
+        legal = game.legal_actions(seat)
+        action = bots[seat].decide(game.view(seat), legal)
+        altered = game.state.fork()
+        for other in game.table.order:
+            if other != seat:
+                mine = altered.secrets[other]
+                kind = game.table.seats[other].type
+                swap = next(a for a in agendas if content.agendas[a].seat_type == kind and a != mine.agenda)
+                altered.secrets[other] = mine.model_copy(update={"agenda": swap, "hand": []})
+        altered.hidden = {
+            term: offsets if term in altered.revealed else [-o - 1 for o in offsets]
+            for term, offsets in altered.hidden.items()
+        }
+        altered.lapses = {}
+        twin = twins[seat].decide(view(game.table, altered, seat, game.current_seat), legal)
+        assert twin == action
+        compared += 1
+        game.apply(action)
+    assert compared > 100
+
+
+def test_a_normal_bot_beats_a_random_policy_in_the_same_seat(content: Content):
+    """Over 1,000 games of the classroom scenario (fixed seeds), the receiving state scores
+    clearly more as a normal-level pragmatist than when it plays at random."""
+    bots = simulate(content, "classroom", 1000, seed=7, bots="default", jobs=2)
+    chance = simulate(content, "classroom", 1000, seed=7, bots="aldermark=random", jobs=2)
+    with_bot = fmean(r.scores["aldermark"] for r in bots.results)
+    at_random = fmean(r.scores["aldermark"] for r in chance.results)
+    assert with_bot > at_random + 10, (with_bot, at_random)
+
+
+def test_lineups_name_what_is_wrong(content: Content):
+    table = Game(content, "crisis-2015").table
+    assert str(parse_lineup("vellara=broker:hard", table)["vellara"]) == "broker:hard"
+    assert parse_lineup("default", table) == default_lineup(table)
+    assert {str(s) for s in parse_lineup("random", table).values()} == {"random:normal"}
+    for text, words in (
+        ("dorvasa=hardliner", "dorvasa is a transit seat; a hardliner plays only receiving seats"),
+        ("atlantis=broker", "unknown seat 'atlantis'"),
+        ("vellara=saint", "vellara: unknown personality 'saint'"),
+        ("vellara=broker:expert", "vellara: unknown level 'expert'"),
+        ("vellara", "expected SEAT=PERSONALITY[:LEVEL]"),
+    ):
+        with pytest.raises(LineupError, match=words.replace("[", r"\[").replace("]", r"\]")):
+            parse_lineup(text, table)
+
+
+def test_levels_differ_in_how_they_search(content: Content):
+    """A hard bot weighs bigger packages than an easy one, and reads deals without noise."""
+    game = Game(content, "crisis-2015", 2)
+    easy = make_bot(game.table, "brandholm", BotSpec("pragmatist", "easy"), 2)
+    hard = make_bot(game.table, "brandholm", BotSpec("pragmatist", "hard"), 2)
+    assert isinstance(easy, ScriptedBot) and isinstance(hard, ScriptedBot)
+    assert easy.skill.package < hard.skill.package and easy.skill.noise > hard.skill.noise == 0
+
+
+def test_the_outlook_values_a_pathway_by_the_seats_objectives(content: Content):
+    """A legal pathway from a labour-short receiving state to a sending state in crisis is worth
+    something to both, and lowers the crisis; the uncertain cohesion effect is kept as risk."""
+    game = Game(content, "crisis-2015", 1)
+    seat_view = game.view("brandholm")
+    outlook = Outlook(Reader(game.table, "brandholm", seat_view.agenda), seat_view)
+    pathway = TermOffer(term="legal_pathway", giver="brandholm", receiver="surannah", params={"quota": 2})
+    forecast = outlook.forecast("bilateral", ["brandholm", "surannah"], [pathway])
+    assert forecast.changes[("brandholm", "labour_gap")] < 0
+    assert forecast.changes[("global", "crisis")] < 0
+    assert forecast.spread[("brandholm", "cohesion")] == 1
+    assert outlook.gain("brandholm", forecast, 2) > 0 and outlook.gain("surannah", forecast, 2) > 0
+    assert outlook.spread_cost("brandholm", forecast, 2) > 0
