@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--scenario", help="scenario id (default: the default scenario)")
     play.add_argument("--seed", type=int, default=None, help="seed (default: from the clock)")
     play.add_argument("--save", type=Path, metavar="FILE", help="save the game to FILE")
+    play.add_argument(
+        "--bots", default="default", metavar="LINEUP", help="default, random, or SEAT=PERSONALITY[:LEVEL],..."
+    )
 
     validate = sub.add_parser("validate", help="check a content folder and list every problem")
     validate.add_argument("dir", nargs="?", type=Path, help="content folder (default: the shipped game)")
@@ -107,14 +110,24 @@ def _content(args: argparse.Namespace) -> Content:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
+    from negotiate.bots import LineupError, parse_lineup
     from negotiate.engine import write_save
+    from negotiate.engine.table import Table
     from negotiate.sim import play_game
 
     content = _content(args)
     seed = args.seed if args.seed is not None else time.time_ns() % 1_000_000
     scenario = content.scenario(args.scenario)
-    game = play_game(content, scenario.id, seed)
-    print(f"{scenario.name}: a headless game, random bots in every seat (seed {seed})\n")
+    try:
+        lineup = parse_lineup(args.bots, Table(content, scenario))
+    except LineupError as exc:
+        print(f"negotiate: {exc}", file=sys.stderr)
+        return 2
+    game = play_game(content, scenario.id, seed, lineup)
+    print(f"{scenario.name}: a headless game with bots in every seat (seed {seed})\n")
+    for seat, spec in lineup.items():
+        print(f"  {game.table.name(seat):<30} {spec}")
+    print()
     for event in game.events_for(None):
         if event.kind in ("trend", "shock") or (event.kind == "deal" and "into force" in event.text):
             print(f"  {game.table.year(event.round)}  {event.text}")

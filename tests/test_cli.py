@@ -477,3 +477,16 @@ def test_wheel_ships_the_content_and_finds_it(tmp_path: Path) -> None:
     assert Path(module).resolve().is_relative_to(site.resolve()), module
     assert int(scenarios) >= 3
     assert load_content(root).counts() == load_content().counts()
+
+
+# --- play ----------------------------------------------------------------------------------
+
+
+def test_play_names_the_bots_and_refuses_a_bad_lineup(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "play", "--scenario", "classroom", "--seed", "2", "--bots", "zanoka=broker:hard")
+    assert code == 0, err
+    assert "broker:hard" in out and ("Winner" in out or "collapsed" in out)
+    code, out, err = run(capsys, "play", "--scenario", "classroom", "--bots", "zanoka=hardliner")
+    assert code == 2
+    no_traceback(out, err)
+    assert "zanoka is a sending seat; a hardliner plays only receiving seats" in err
