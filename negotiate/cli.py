@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="a content folder with decks/ and rules/ (default: the shipped game)",
     )
-    parser.set_defaults(scenario=None, seed=None, save=None)  # bare `negotiate` plays
+    parser.set_defaults(scenario=None, seed=None, save=None, bots="default")  # bare `negotiate` plays
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     play = sub.add_parser("play", help="play a game (for now: bots in every seat, headless, with a summary)")

@@ -199,7 +199,7 @@ def test_unagreed_proposals_lapse_at_the_end_of_negotiation(new_game):
             NORTH,
             [NORTH, SAH],
             TermOffer(term="legal_pathway", giver=NORTH, receiver=SAH, params={"quota": 99}),
-            "1 to 6",
+            "1 to 4",
         ),
         (NORTH, [NORTH, SAH], TermOffer(term="no_such_term"), "unknown term"),
         (NGO, [NORTH, SAH], TermOffer(term="trafficking_cooperation"), "cannot propose"),
