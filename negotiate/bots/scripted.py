@@ -75,6 +75,7 @@ class Memory:
     proposals: int = 0
     counters: int = 0
     packages: list[Package] | None = None
+    duplicates: set[int] = field(default_factory=set)
 
 
 class ScriptedBot:
@@ -114,7 +115,7 @@ class ScriptedBot:
         if memory is None or memory.key[:2] != key[:2]:
             memory = self.memory = Memory(key, Outlook(self.reader, view))
         elif memory.key != key:
-            memory.key, memory.outlook, memory.values = key, Outlook(self.reader, view), {}
+            memory.key, memory.outlook, memory.values, memory.duplicates = key, Outlook(self.reader, view), {}, set()
         else:
             memory.outlook.view = view
         return memory
@@ -526,11 +527,12 @@ class ScriptedBot:
             terms = [o for o in deal.terms if (o.term, o.giver, o.receiver) not in covered]
             if not terms:
                 memory.values[key] = 0.0
+                memory.duplicates.add(key)
             else:
                 forecast = outlook.forecast(deal.forum, deal.parties, terms)
                 memory.values[key] = self._worth(outlook, forecast, rounds, milestones=as_party)
         value = memory.values[key]
-        if not value and not remaining and len(_covered(outlook.view, deal.id)) and deal.terms:
+        if key in memory.duplicates:
             return value, "it adds nothing to deals already agreed"
         span = f"{rounds} round{'s' if rounds != 1 else ''}"
         return value, f"worth {value:+.1f} to it over {span}"
