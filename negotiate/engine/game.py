@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from negotiate.content import Content
+from negotiate.content.schema import Scenario
 from negotiate.engine import legal
 from negotiate.engine.actions import (
     ACTION_ADAPTER,
@@ -44,9 +45,11 @@ class IllegalAction(ValueError):
 class Game:
     """One game: its table (scenario and content), its state, its round machine and its log."""
 
-    def __init__(self, content: Content, scenario: str | None = None, seed: int = 0):
-        self.table = Table(content, content.scenario(scenario))
+    def __init__(self, content: Content, scenario: str | None = None, seed: int = 0, rounds: int | None = None):
+        """A new game of a scenario (None: the default one). `rounds` plays only its first rounds."""
+        self.table = Table(content, _shortened(content.scenario(scenario), rounds))
         self.seed = seed
+        self.rounds = rounds if self.table.scenario is not content.scenario(scenario) else None
         self.log: list[ActionModel] = []
         self.events: list[Event] = []
         self._settled: dict[int, Deal] = {}  # views' copies of deals that never change again
@@ -179,12 +182,23 @@ class Game:
             self._perform(action)
 
     @classmethod
-    def replayed(cls, content: Content, scenario: str, seed: int, log: Iterable[ActionModel]) -> Game:
-        """A game rebuilt from its scenario, seed and log (each action checked again)."""
-        game = cls(content, scenario, seed)
+    def replayed(
+        cls, content: Content, scenario: str, seed: int, log: Iterable[ActionModel], rounds: int | None = None
+    ) -> Game:
+        """A game rebuilt from its scenario, seed, length and log (each action checked again)."""
+        game = cls(content, scenario, seed, rounds)
         for number, action in enumerate(log, 1):
             try:
                 game.apply(action)
             except IllegalAction as exc:
                 raise IllegalAction(f"action {number} ({action.type}) is refused: {exc.reason}") from None  # type: ignore[attr-defined]
         return game
+
+
+def _shortened(scenario: Scenario, rounds: int | None) -> Scenario:
+    """The scenario cut to its first `rounds` years (None: all of them)."""
+    if rounds is None or rounds == len(scenario.years):
+        return scenario
+    if not 1 <= rounds <= len(scenario.years):
+        raise ValueError(f"rounds must be from 1 to {len(scenario.years)} for {scenario.id}, not {rounds}")
+    return scenario.model_copy(update={"years": scenario.years[:rounds]})

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from negotiate.content import Content
 from negotiate.content.loader import format_loc
@@ -34,6 +34,10 @@ class SaveFile(BaseModel):
     game: Literal["negotiate"] = "negotiate"
     scenario: str
     seed: int
+    rounds: int | None = Field(None, description="rounds played, if fewer than the scenario's")
+    seating: dict[str, str] | None = Field(
+        None, description="who plays each seat: human, or a bot (for the UI; the rules ignore it)"
+    )
     year: int | None = None
     phase: str | None = None
     actions: list[Action]
@@ -45,12 +49,14 @@ def digest(game: Game) -> str:
     return hashlib.sha256(game.state.model_dump_json().encode()).hexdigest()[:16]
 
 
-def to_save(game: Game) -> dict[str, Any]:
-    """A game as save data (JSON-ready)."""
+def to_save(game: Game, seating: dict[str, str] | None = None) -> dict[str, Any]:
+    """A game as save data (JSON-ready), with who plays each seat if given."""
     data = SaveFile(
         format=FORMAT,
         scenario=game.table.scenario.id,
         seed=game.seed,
+        rounds=game.rounds,
+        seating=seating or None,
         year=game.table.year(game.state.round),
         phase=game.state.phase,
         actions=game.log,  # type: ignore[arg-type]
@@ -59,12 +65,12 @@ def to_save(game: Game) -> dict[str, Any]:
     return data.model_dump(mode="json", exclude_none=True)
 
 
-def write_save(game: Game, path: Path) -> None:
+def write_save(game: Game, path: Path, seating: dict[str, str] | None = None) -> None:
     """Write a save atomically: a crash mid-write never leaves half a file."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(json.dumps(to_save(game), indent=1), encoding="utf-8")
+        tmp.write_text(json.dumps(to_save(game, seating), indent=1), encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
@@ -91,9 +97,11 @@ def from_save(content: Content, data: Any, where: str = "save") -> Game:
     if save.scenario not in content.scenarios:
         raise SaveError(f"{where}: scenario {save.scenario!r} is not in the content folder {content.root}")
     try:
-        game = Game.replayed(content, save.scenario, save.seed, save.actions)
+        game = Game.replayed(content, save.scenario, save.seed, save.actions, save.rounds)
     except IllegalAction as exc:
         raise SaveError(f"{where}: {exc.reason} (the save is damaged, or the content changed since)") from None
+    except ValueError as exc:
+        raise SaveError(f"{where}: rounds: {exc} (the save is damaged)") from None
     if digest(game) != save.digest:
         raise SaveError(
             f"{where}: replaying the log does not give the saved game (digest {digest(game)}, saved {save.digest}); the content changed since, or the file was edited"
