@@ -56,16 +56,31 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="a content folder with decks/ and rules/ (default: the shipped game)",
     )
-    parser.set_defaults(scenario=None, seed=None, save=None, bots="default")  # bare `negotiate` plays
+    # bare `negotiate` opens the start screen of the terminal game
+    parser.set_defaults(scenario=None, seed=None, save=None, bots="default", seat=None, rounds=None, headless=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    play = sub.add_parser("play", help="play a game (for now: bots in every seat, headless, with a summary)")
-    play.add_argument("--scenario", help="scenario id (default: the default scenario)")
-    play.add_argument("--seed", type=int, default=None, help="seed (default: from the clock)")
-    play.add_argument("--save", type=Path, metavar="FILE", help="save the game to FILE")
-    play.add_argument(
-        "--bots", default="default", metavar="LINEUP", help="default, random, or SEAT=PERSONALITY[:LEVEL],..."
+    play = sub.add_parser(
+        "play",
+        help="play in the terminal: --seat starts a game at once (solo against bots, or hot-seat with several)",
     )
+    play.add_argument("--scenario", help="scenario id (default: the default scenario)")
+    play.add_argument(
+        "--seat",
+        action="append",
+        metavar="NAME",
+        help="the seat you play (id or name); give it again for each person at one keyboard",
+    )
+    play.add_argument("--seed", type=int, default=None, help="seed (default: from the clock)")
+    play.add_argument("--rounds", type=int, default=None, help="play only the scenario's first N rounds")
+    play.add_argument(
+        "--bots",
+        default="default",
+        metavar="LINEUP",
+        help="the bots in the other seats: default, random, or SEAT=PERSONALITY[:LEVEL],...",
+    )
+    play.add_argument("--headless", action="store_true", help="bots in every seat, no screen: print the story")
+    play.add_argument("--save", type=Path, metavar="FILE", help="with --headless: save the game to FILE")
 
     validate = sub.add_parser("validate", help="check a content folder and list every problem")
     validate.add_argument("dir", nargs="?", type=Path, help="content folder (default: the shipped game)")
@@ -110,19 +125,58 @@ def _content(args: argparse.Namespace) -> Content:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
+    """The terminal game: the start screen, or a game at once with --seat (solo against bots;
+    hot-seat with several); --headless plays bots in every seat and prints the story."""
     from negotiate.bots import LineupError, parse_lineup
-    from negotiate.engine import write_save
     from negotiate.engine.table import Table
-    from negotiate.sim import play_game
 
     content = _content(args)
+    if not args.headless and not args.seat:
+        return _run_app(content, None)
     seed = args.seed if args.seed is not None else time.time_ns() % 1_000_000
-    scenario = content.scenario(args.scenario)
     try:
-        lineup = parse_lineup(args.bots, Table(content, scenario))
-    except LineupError as exc:
-        print(f"negotiate: {exc}", file=sys.stderr)
+        scenario = content.scenario(args.scenario)
+        table = Table(content, scenario)
+        lineup = parse_lineup(args.bots, table)
+        people = [_seat_named(table, name) for name in args.seat or []]
+    except (KeyError, LineupError) as exc:
+        print(f"negotiate: {exc.args[0]}", file=sys.stderr)
         return 2
+    if args.headless:
+        return _headless(content, scenario.id, seed, lineup, args.save)
+    from negotiate.tui.saves import autosave_path
+    from negotiate.tui.session import Session
+
+    seating = {seat: None if seat in people else spec for seat, spec in lineup.items()}
+    try:
+        session = Session.new(content, scenario.id, seed, seating, args.rounds, autosave=autosave_path())
+    except ValueError as exc:
+        print(f"negotiate: --rounds: {exc}", file=sys.stderr)
+        return 2
+    return _run_app(content, session)
+
+
+def _seat_named(table: object, name: str) -> str:
+    """A seat by id or display name, any case; KeyError lists the seats."""
+    seats = table.seats  # type: ignore[attr-defined]
+    for seat_id, seat in seats.items():
+        if name.lower() in (seat_id.lower(), seat.name.lower()):
+            return seat_id
+    raise KeyError(f"no seat {name!r} in this scenario (expected one of {', '.join(seats)})")
+
+
+def _run_app(content: Content, session: object) -> int:
+    from negotiate.tui.app import NegotiateApp
+
+    NegotiateApp(content, session).run()  # type: ignore[arg-type]
+    return 0
+
+
+def _headless(content: Content, scenario_id: str, seed: int, lineup: dict, save: Path | None) -> int:
+    from negotiate.engine import write_save
+    from negotiate.sim import play_game
+
+    scenario = content.scenario(scenario_id)
     game = play_game(content, scenario.id, seed, lineup)
     print(f"{scenario.name}: a headless game with bots in every seat (seed {seed})\n")
     for seat, spec in lineup.items():
@@ -136,10 +190,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     for seat in game.table.order:
         agenda = content.agendas[game.state.secrets[seat].agenda].name
         print(f"{game.table.name(seat):<24} {game.state.scores[seat]:>6g}  {agenda}")
-    if args.save:
-        write_save(game, args.save)
-        print(f"\nSaved to {args.save}; `negotiate replay {args.save}` rebuilds it.")
-    print("\nThe terminal game is coming; `negotiate --help` lists what works today.")
+    if save:
+        write_save(game, save)
+        print(f"\nSaved to {save}; `negotiate replay {save}` rebuilds it.")
     return 0
 
 

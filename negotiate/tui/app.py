@@ -1,0 +1,54 @@
+"""The terminal game's app: it holds the content, opens the start screen (or a game at once),
+switches between the start screen, the table and the end screen, and keeps the theme."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from negotiate.content import Content
+from negotiate.tui.session import Session
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class NegotiateApp(App[None]):
+    """`negotiate` in the terminal: solo against bots, or hot-seat around one keyboard."""
+
+    TITLE = "negotiate"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(self, content: Content, session: Session | None = None, bot_delay: float = 0.6):
+        super().__init__()
+        self.content = content
+        self.first_session = session
+        self.bot_delay = bot_delay
+        """Seconds a bot's move stays on screen before the next one (any key skips it)."""
+
+    def on_mount(self) -> None:
+        self.theme = DARK
+        if self.first_session is not None:
+            self.begin(self.first_session)
+        else:
+            from negotiate.tui.start import StartScreen
+
+            self.push_screen(StartScreen())
+
+    def begin(self, session: Session) -> None:
+        """Sit down at the table of this session (from the start screen, a save, or the CLI)."""
+        from negotiate.tui.table import TableScreen
+
+        self.push_screen(TableScreen(session))
+
+    def finish(self, session: Session) -> None:
+        """The game is over: show the end screen in place of the table."""
+        from negotiate.tui.end import EndScreen
+
+        self.switch_screen(EndScreen(session))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK

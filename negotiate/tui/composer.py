@@ -1,0 +1,247 @@
+"""The deal composer: forum, parties, terms with their parameters, binding or not, how long.
+Every change is checked against the rules at once (an invalid deal says why, in place) and
+foreseen from the seat's own view (its tracks, the world's, its score, with the spread of
+effects no evidence has measured yet)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from negotiate.engine import ActionModel
+from negotiate.engine.actions import Counter, DealSpec, Propose
+from negotiate.engine.state import TermOffer
+from negotiate.tui.preview import effect_text, preview
+from negotiate.tui.session import Session
+from negotiate.tui.words import offer_line
+
+FORUMS = [
+    ("bilateral: two parties", "bilateral"),
+    ("regional: three or more of a region", "regional"),
+    ("global: every state votes", "global"),
+]
+
+
+class ComposerScreen(ModalScreen[ActionModel | None]):
+    """Compose a proposal (or a counter to deal `counter`) and return it to the table."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Cancel"),
+        Binding("ctrl+enter,ctrl+j", "send", "Send"),
+        Binding("delete,backspace", "drop_term", "Remove term", show=False),
+    ]
+
+    def __init__(self, session: Session, seat: str, counter: int | None = None):
+        super().__init__()
+        self.session, self.seat, self.counter = session, seat, counter
+        self.table = session.table
+        self.offers: list[TermOffer] = []
+        self.start: dict[str, Any] = {"forum": "bilateral", "parties": [seat], "binding": False, "duration": 2}
+        if counter is not None:
+            deal = session.game.state.deal(counter)
+            if deal is not None:
+                self.offers = list(deal.terms)
+                self.start = {
+                    "forum": deal.forum,
+                    "parties": list(deal.parties),
+                    "binding": deal.binding,
+                    "duration": deal.duration,
+                    "region": deal.region,
+                }
+
+    # --- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        table, rules = self.table, self.table.scenario.rules
+        title = f"Counter deal #{self.counter}" if self.counter else "Propose a deal"
+        with VerticalScroll(classes="dialog composer"):
+            yield Static(f"{title} — as {table.name(self.seat)}", classes="title")
+            with Horizontal(classes="row"):
+                yield Select(FORUMS, value=self.start["forum"], allow_blank=False, id="forum")
+                yield Select(
+                    [(r, r) for r in sorted(table.regions)],
+                    prompt="region",
+                    id="region",
+                    value=self.start.get("region") or Select.BLANK,
+                )
+                yield Select(
+                    [(f"{n} round{'s' if n > 1 else ''}", n) for n in range(1, rules.max_duration + 1)],
+                    value=self.start["duration"],
+                    allow_blank=False,
+                    id="duration",
+                )
+                yield Checkbox("binding (needs ratification)", self.start["binding"], id="binding")
+            yield Label("Parties (space ticks a seat)")
+            yield SelectionList[str](
+                *[(f"{table.name(s)} ({table.types[s].name})", s, s in self.start["parties"]) for s in table.order],
+                id="parties",
+            )
+            yield Label("Terms in the deal (Delete removes the highlighted one)")
+            yield OptionList(id="terms")
+            yield Label("Add a term")
+            with Horizontal(classes="row"):
+                yield Select(self._term_options(), prompt="term", id="term")
+                yield Select([], prompt="giver", id="giver")
+                yield Select([], prompt="receiver", id="receiver")
+            yield Static(id="term-text", classes="hint")
+            yield Horizontal(id="params", classes="row")
+            yield Button("Add this term", id="add")
+            yield Static(id="preview")
+            yield Static(classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Send (ctrl+enter)", id="send", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self._show_terms()
+        self._update()
+
+    def _term_options(self) -> list[tuple[str, str]]:
+        out = []
+        for term in self.table.terms.values():
+            kind = {"binding": ", binding only", "non_binding": ", non-binding"}.get(term.binding, "")
+            paid = ", paid each round" if term.transfer else ""
+            out.append((f"{term.name} ({'/'.join(term.forums)}{kind}{paid})", term.id))
+        return out
+
+    # --- reading the form -----------------------------------------------------------------
+
+    def spec(self) -> DealSpec:
+        """The proposal as the form stands (it may be invalid; `check` says why)."""
+        forum = str(self.query_one("#forum", Select).value)
+        region = self.query_one("#region", Select).value
+        parties = list(self.query_one("#parties", SelectionList).selected)
+        if forum == "global":
+            parties = list(self.table.states)
+        fields = dict(
+            seat=self.seat,
+            forum=forum,
+            region=str(region) if forum == "regional" and region is not Select.BLANK else None,
+            parties=parties,
+            terms=self.offers or [TermOffer(term="__none__")],
+            binding=self.query_one("#binding", Checkbox).value,
+            duration=int(self.query_one("#duration", Select).value),  # type: ignore[arg-type]
+        )
+        if self.counter is not None:
+            return Counter.model_construct(type="counter", reason=None, deal=self.counter, **fields)
+        return Propose.model_construct(type="propose", reason=None, **fields)
+
+    def _update(self) -> None:
+        """Check the proposal and foresee it; say what is wrong, in place."""
+        forum = self.query_one("#forum", Select).value
+        self.query_one("#region", Select).disabled = forum != "regional"
+        self.query_one("#parties", SelectionList).disabled = forum == "global"
+        self._fill_roles()
+        spec = self.spec()
+        error, box = self.query_one(".error", Static), self.query_one("#preview", Static)
+        if not self.offers:
+            error.update("✗ add at least one term")
+            box.update("")
+            return
+        problem = self.session.game.check(spec)
+        error.update(f"✗ {problem}" if problem else "✓ ready to send")
+        error.set_class(problem is None, "ok")
+        if problem:
+            box.update("")
+            return
+        foreseen = preview(self.table, self.session.game.view(self.seat), spec)
+        lines = [f"Foreseen over {foreseen.rounds} round(s): your score {foreseen.score:+.1f}"]
+        lines += ["  you: " + "; ".join(effect_text(e) for e in foreseen.mine)] if foreseen.mine else []
+        lines += ["  world: " + "; ".join(effect_text(e) for e in foreseen.world)] if foreseen.world else []
+        if any(e.spread for e in foreseen.mine + foreseen.world):
+            lines.append("  ± marks effects no evidence has measured yet")
+        box.update("\n".join(lines))
+
+    def _fill_roles(self) -> None:
+        """Offer as giver and receiver only the parties whose seat type may play that role."""
+        term_id = self.query_one("#term", Select).value
+        giver, receiver = self.query_one("#giver", Select), self.query_one("#receiver", Select)
+        term = self.table.terms.get(str(term_id)) if term_id is not Select.BLANK else None
+        parties = self.spec().parties
+        shared = term is not None and term.scope == "all_parties"
+        for select, types in ((giver, term.givers if term else []), (receiver, term.receivers if term else [])):
+            options = [(self.table.name(p), p) for p in parties if self.table.seats[p].type in types]
+            if [v for _, v in options] != [v for _, v in select._options if v is not Select.BLANK]:  # noqa: SLF001
+                select.set_options(options)
+            select.disabled = shared or term is None
+
+    def _show_terms(self) -> None:
+        terms = self.query_one("#terms", OptionList)
+        terms.clear_options()
+        for offer in self.offers:
+            terms.add_option(Option(offer_line(self.table, offer)))
+        if not self.offers:
+            terms.add_option(Option("(no terms yet: choose one below and add it)", disabled=True))
+
+    # --- events --------------------------------------------------------------------------
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _changed(self, event: Any) -> None:
+        if getattr(event, "select", None) is self.query_one("#term", Select):
+            self._term_chosen()
+        self._update()
+
+    def _term_chosen(self) -> None:
+        term_id = self.query_one("#term", Select).value
+        params = self.query_one("#params", Horizontal)
+        params.remove_children()
+        if term_id is Select.BLANK:
+            self.query_one("#term-text", Static).update("")
+            return
+        term = self.table.terms[str(term_id)]
+        self.query_one("#term-text", Static).update(term.text)
+        for key, spec in term.params.items():
+            params.mount(Label(f"{spec.label} ({spec.min}-{spec.max})"))
+            params.mount(Input(str(spec.default), type="integer", id=f"param-{key}", classes="param"))
+
+    @on(Button.Pressed, "#add")
+    def _add(self) -> None:
+        term_id = self.query_one("#term", Select).value
+        if term_id is Select.BLANK:
+            self.query_one(".error", Static).update("✗ choose a term to add")
+            return
+        term = self.table.terms[str(term_id)]
+        params = {}
+        for key, spec in term.params.items():
+            text = self.query_one(f"#param-{key}", Input).value.strip()
+            if not text.lstrip("-").isdigit() or not spec.min <= int(text) <= spec.max:
+                self.query_one(".error", Static).update(f"✗ {spec.label.lower()} must be {spec.min} to {spec.max}")
+                return
+            params[key] = int(text)
+        giver, receiver = self.query_one("#giver", Select).value, self.query_one("#receiver", Select).value
+        if term.scope != "all_parties" and (giver is Select.BLANK or receiver is Select.BLANK):
+            self.query_one(".error", Static).update(f"✗ {term.name} needs a giver and a receiver")
+            return
+        roles = {} if term.scope == "all_parties" else {"giver": str(giver), "receiver": str(receiver)}
+        self.offers.append(TermOffer(term=term.id, params=params, **roles))
+        self._show_terms()
+        self._update()
+
+    def action_drop_term(self) -> None:
+        terms = self.query_one("#terms", OptionList)
+        if terms.has_focus and terms.highlighted is not None and self.offers:
+            del self.offers[terms.highlighted]
+            self._show_terms()
+            self._update()
+
+    @on(Button.Pressed, "#send")
+    def action_send(self) -> None:
+        spec = self.spec()
+        problem = "add at least one term" if not self.offers else self.session.game.check(spec)
+        if problem:
+            self.query_one(".error", Static).update(f"✗ {problem}")
+            return
+        self.dismiss(type(spec).model_validate(spec.model_dump()))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

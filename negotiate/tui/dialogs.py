@@ -1,0 +1,256 @@
+"""The table's small screens: the privacy screen between seats, help, a message, a side
+payment, the facilitator's menu and saving under a name. Each dialog returns the action it
+makes (or None) to the table, which applies it."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Markdown, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from negotiate.engine import ActionModel
+from negotiate.engine.actions import InjectShock, SendMessage, SidePayment
+from negotiate.tui import saves
+from negotiate.tui.session import Session
+
+
+class PrivacyScreen(ModalScreen[None]):
+    """Stands between two people at one keyboard: nothing of either seat shows behind it."""
+
+    BINDINGS = [Binding("enter", "ready", "I am ready")]
+
+    def __init__(self, name: str):
+        super().__init__(id="privacy")
+        self.seat_name = name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"Pass the keyboard to {self.seat_name}", classes="title")
+            yield Static(
+                f"{self.seat_name}: press Enter when you are ready.\n"
+                "Everyone else: please look away, your secrets are safe."
+            )
+            yield Button("I am ready", id="ready", variant="primary")
+
+    def on_button_pressed(self) -> None:
+        self.dismiss()
+
+    def action_ready(self) -> None:
+        self.dismiss()
+
+
+HELP = """\
+# How to play
+
+Each round: a **trend** moves the world, a **shock** may strike, then the seats **negotiate**
+deals, **ratify** the binding ones at home, **implement** them, and the flows of people
+**resolve** into the tracks. Score by your seat's objective and your secret agenda. If crisis
+pressure reaches its maximum, the system collapses and nobody wins.
+
+# Keys
+
+| key | what it does |
+|---|---|
+| ↑ ↓ Enter | choose one of your moves |
+| n | propose a deal (the composer) |
+| m | write a message (to one seat, or to all) |
+| 1 to 5 | World, Deals, You (hand, agenda, score), Messages, Log |
+| space | skip a bot's wait |
+| f | facilitator: pause, undo, end the phase, inject a shock, phase timer |
+| ctrl+s | save under a name |
+| ctrl+t | light or dark theme |
+| Esc | back to the menu (the game is saved after every move) |
+| ? | this help |
+
+The full rules: *Read the rulebook* on the start screen.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys and the game in a few lines."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide"):
+            yield Markdown(HELP)
+            yield Static("Esc closes this help.", classes="hint")
+
+
+class ActionDialog(ModalScreen[ActionModel | None]):
+    """A dialog that makes one action: it is checked before it goes, and a refusal is shown in
+    place (the dialog stays open, nothing is lost)."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel")]
+
+    def __init__(self, session: Session, seat: str):
+        super().__init__()
+        self.session = session
+        self.seat = seat
+
+    def send(self, action: ActionModel) -> None:
+        problem = self.session.game.check(action)
+        if problem:
+            self.query_one(".error", Static).update(f"✗ {problem}")
+        else:
+            self.dismiss(action)
+
+    def others(self) -> list[tuple[str, str]]:
+        table = self.session.table
+        return [(table.name(s), s) for s in table.order if s != self.seat]
+
+
+class MessageDialog(ActionDialog):
+    """Write to one seat (private) or to all."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Write a message", classes="title")
+            yield Select([("Everyone", "all"), *self.others()], value="all", allow_blank=False, id="to")
+            yield Input(placeholder="your message (Enter sends)", max_length=500, id="text")
+            yield Static(classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Send", id="send", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#send")
+    def _send(self) -> None:
+        to = self.query_one("#to", Select).value
+        text = self.query_one("#text", Input).value.strip()
+        if not text:
+            self.query_one(".error", Static).update("✗ write something first")
+            return
+        self.send(SendMessage(seat=self.seat, to=None if to == "all" else str(to), text=text))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PaymentDialog(ActionDialog):
+    """Pay another seat from your budget, now, once."""
+
+    def compose(self) -> ComposeResult:
+        legal = [a for a in self.session.game.legal_actions(self.seat) if isinstance(a, SidePayment)]
+        amounts = sorted({a.amount for a in legal})
+        with Vertical(classes="dialog"):
+            yield Static("A side payment", classes="title")
+            yield Static("Paid at once from your budget; it does not bind anyone to anything.")
+            yield Select(self.others(), prompt="to whom", id="to")
+            yield Select([(str(n), n) for n in amounts], prompt="how much", id="amount")
+            yield Static(classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Pay", id="pay", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#pay")
+    def _pay(self) -> None:
+        to, amount = self.query_one("#to", Select).value, self.query_one("#amount", Select).value
+        if to is Select.BLANK or amount is Select.BLANK:
+            self.query_one(".error", Static).update("✗ choose whom to pay and how much")
+            return
+        self.send(SidePayment(seat=self.seat, to=str(to), amount=int(amount)))  # type: ignore[call-overload]
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FacilitatorMenu(ModalScreen[ActionModel | int | None]):
+    """Pause or resume, undo, end the phase, inject a shock, set the phase timer. Returns the
+    facilitator's action, or the timer's minutes."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Close")]
+
+    def __init__(self, session: Session, minutes: int):
+        super().__init__()
+        self.session = session
+        self.minutes = minutes
+        self.actions = session.game.legal_actions("facilitator")
+
+    def compose(self) -> ComposeResult:
+        table = self.session.table
+        options = []
+        for number, action in enumerate(self.actions):
+            if not isinstance(action, InjectShock):
+                options.append(Option(_facilitator_line(action.type), id=str(number)))  # type: ignore[attr-defined]
+        shocks = [
+            (f"{table.content.shocks[a.card].name} → {table.name(a.target) if a.target else 'all it strikes'}", n)
+            for n, a in enumerate(self.actions)
+            if isinstance(a, InjectShock)
+        ]
+        with Vertical(classes="dialog wide"):
+            yield Static("Facilitator", classes="title")
+            yield OptionList(*options, id="controls")
+            yield Label("Inject a shock now")
+            with Horizontal(classes="row"):
+                yield Select(shocks, prompt="which shock, at whom", id="shock")
+                yield Button("Inject", id="inject", variant="warning")
+            yield Label("Phase timer: warn after this many minutes (0: never)")
+            with Horizontal(classes="row"):
+                yield Input(str(self.minutes), type="integer", id="minutes")
+                yield Button("Set", id="set")
+            yield Static(classes="error")
+
+    @on(OptionList.OptionSelected, "#controls")
+    def _control(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.actions[int(event.option.id or 0)])
+
+    @on(Button.Pressed, "#inject")
+    def _inject(self) -> None:
+        choice = self.query_one("#shock", Select).value
+        if choice is Select.BLANK:
+            self.query_one(".error", Static).update("✗ choose a shock first")
+            return
+        self.dismiss(self.actions[int(choice)])  # type: ignore[call-overload]
+
+    @on(Input.Submitted, "#minutes")
+    @on(Button.Pressed, "#set")
+    def _timer(self) -> None:
+        text = self.query_one("#minutes", Input).value.strip()
+        if not text.isdigit():
+            self.query_one(".error", Static).update("✗ minutes must be a whole number, 0 or more")
+            return
+        self.dismiss(int(text))
+
+
+def _facilitator_line(kind: str) -> str:
+    return {
+        "pause": "Pause the game",
+        "resume": "Resume the game",
+        "end_phase": "End this phase now",
+        "undo": "Undo the last action",
+    }.get(kind, kind)
+
+
+class SaveDialog(ModalScreen[None]):
+    """Save the game under a name, in the saves folder (the autosave goes on as well)."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel")]
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Save the game", classes="title")
+            yield Static(f"Saves live in {saves.folder()}")
+            yield Input(placeholder="a name, e.g. monday-class (Enter saves)", id="name")
+            yield Static(classes="error")
+
+    @on(Input.Submitted)
+    def _save(self, event: Input.Submitted) -> None:
+        try:
+            path = saves.save_path(event.value)
+            self.session.save_now(path)
+        except (ValueError, OSError) as exc:
+            self.query_one(".error", Static).update(f"✗ {exc}")
+            return
+        self.app.notify(f"Saved to {path}")
+        self.dismiss()

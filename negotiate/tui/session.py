@@ -1,0 +1,96 @@
+"""A game at the table: the engine's game, who plays each seat (a person or a bot), the bots,
+and the autosave after every action. No textual here: the app drives a session."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from negotiate.bots import Bot, BotSpec, make_bot
+from negotiate.content import Content
+from negotiate.engine import ActionModel, Event, Game, write_save
+from negotiate.engine.actions import Undo
+from negotiate.engine.table import Table
+
+HUMAN = "human"
+
+
+class Session:
+    """One game being played: which seats are people, the bots for the others, and where the
+    game autosaves (atomically, after every action) if anywhere."""
+
+    def __init__(self, game: Game, seating: Mapping[str, BotSpec | None], autosave: Path | None = None):
+        missing = [seat for seat in game.table.order if seat not in seating]
+        if missing:
+            raise ValueError(f"no player for {', '.join(missing)}")
+        self.game = game
+        self.seating = dict(seating)
+        self.autosave = autosave
+        self.bots: dict[str, Bot] = {}
+        self._make_bots()
+
+    @classmethod
+    def new(
+        cls,
+        content: Content,
+        scenario: str,
+        seed: int,
+        seating: Mapping[str, BotSpec | None],
+        rounds: int | None = None,
+        autosave: Path | None = None,
+    ) -> Session:
+        """A fresh game; it is saved at once, so "continue" finds it even before a move."""
+        session = cls(Game(content, scenario, seed, rounds), seating, autosave)
+        session.save_now()
+        return session
+
+    @property
+    def table(self) -> Table:
+        return self.game.table
+
+    @property
+    def humans(self) -> list[str]:
+        """The seats people play, in turn order."""
+        return [seat for seat in self.game.table.order if self.seating[seat] is None]
+
+    def is_human(self, seat: str | None) -> bool:
+        return seat is not None and self.seating.get(seat, 0) is None
+
+    def bot_to_move(self) -> str | None:
+        """The seat whose turn it is, if a bot plays it."""
+        seat = self.game.current_seat
+        return seat if seat is not None and not self.is_human(seat) else None
+
+    def decide(self, seat: str) -> ActionModel:
+        """What the seat's bot does now, from the seat's view and legal actions only. Reads the
+        game without changing it, so it may run off the UI thread while the game stands still."""
+        return self.bots[seat].decide(self.game.view(seat), self.game.legal_actions(seat))
+
+    def apply(self, action: ActionModel) -> list[Event]:
+        """Apply an action (IllegalAction if refused), then autosave."""
+        events = self.game.apply(action)
+        if isinstance(action, Undo):
+            self._make_bots()  # a bot's memory of the round may hold what was undone
+        self.save_now()
+        return events
+
+    def labels(self) -> dict[str, str]:
+        """Who plays each seat, as saved: "human" or a bot's personality:level."""
+        return {seat: HUMAN if spec is None else str(spec) for seat, spec in self.seating.items()}
+
+    def save_now(self, path: Path | None = None) -> None:
+        """Write the game to `path`, or to the autosave if no path is given and there is one."""
+        target = path or self.autosave
+        if target is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_save(self.game, target, self.labels())
+
+    def _make_bots(self) -> None:
+        table, seed = self.game.table, self.game.seed
+        self.bots = {seat: make_bot(table, seat, spec, seed) for seat, spec in self.seating.items() if spec}
+
+
+def seating_from(labels: Mapping[str, str], order: tuple[str, ...]) -> dict[str, BotSpec | None]:
+    """Read saved seating labels back ("human" or personality:level); a seat missing from the
+    labels (an older save) is played by a person."""
+    return {seat: None if labels.get(seat, HUMAN) == HUMAN else BotSpec.parse(labels[seat]) for seat in order}

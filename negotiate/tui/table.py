@@ -1,0 +1,400 @@
+"""The table: the game as one seat sees it, the moves it may make, and the bots playing on.
+
+Bots think off the UI thread and act after a short delay (space skips it). With several people
+on one keyboard, a privacy screen stands between seats, and the table shows no seat's secrets
+while it is up."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, OptionList, RichLog, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from negotiate.engine import ActionModel, Event, IllegalAction
+from negotiate.engine.actions import Counter, Propose, SendMessage, SidePayment
+from negotiate.tui import panels
+from negotiate.tui.session import Session
+from negotiate.tui.words import PHASE_HELP, PHASES, action_line
+
+COMPOSE, COUNTER, PAY, MESSAGE = "compose", "counter:", "pay", "message"
+"""Move entries that open a dialog rather than act at once."""
+
+
+class TableScreen(Screen[None]):
+    """One game at the table."""
+
+    BINDINGS = [
+        Binding("question_mark", "help", "Help"),
+        Binding("n", "compose", "Propose"),
+        Binding("m", "message", "Message"),
+        Binding("p", "pass_turn", "Pass"),
+        Binding("space", "skip", "Skip wait", show=False),
+        Binding("f", "facilitator", "Facilitator"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "leave", "Menu"),
+        Binding("1", "tab('world')", "World", show=False),
+        Binding("2", "tab('deals')", "Deals", show=False),
+        Binding("3", "tab('you')", "You", show=False),
+        Binding("4", "tab('mail')", "Messages", show=False),
+        Binding("5", "tab('log')", "Log", show=False),
+    ]
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+        self.viewer: str | None = self._first_viewer()
+        """The person's seat shown on screen; None while the keyboard passes between seats."""
+        self.time_limit = 0
+        """Minutes a phase may take before the timer warns (0: no warning); the facilitator sets it."""
+        self._phase_key: tuple[int, str] = (-1, "")
+        self._phase_time = 0.0
+        self._ticked = time.monotonic()
+        self._warned = False
+        self._wait: Timer | None = None
+        self._thinking = False
+        self._flows: dict[int, dict[tuple[str, str], tuple[int, int]]] = {}
+        self._logged = 0
+        self._moves: dict[str, ActionModel] = {}
+        self._log_reader: str | None = None
+
+    # --- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="middle"):
+            with TabbedContent(id="tabs"):
+                with TabPane("1 World", id="world"):
+                    yield VerticalScroll(Static(id="world-panel"))
+                with TabPane("2 Deals", id="deals"):
+                    yield VerticalScroll(Static(id="deals-panel"))
+                with TabPane("3 You", id="you"):
+                    yield VerticalScroll(Static(id="you-panel"))
+                with TabPane("4 Messages", id="mail"):
+                    yield VerticalScroll(Static(id="mail-panel"))
+                with TabPane("5 Log", id="log"):
+                    yield RichLog(id="log-panel", wrap=True, markup=False, min_width=20)
+            yield VerticalScroll(Static(id="side-deals"), id="side")
+        with Horizontal(id="bottom"):
+            yield OptionList(id="moves")
+            yield RichLog(id="latest", wrap=True, markup=False, min_width=20)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#moves", OptionList).border_title = "Your moves"
+        self.query_one("#latest", RichLog).border_title = "What just happened"
+        self.query_one("#side", VerticalScroll).border_title = "Deal board"
+        self.set_interval(1, self._tick)
+        self.query_one("#moves", OptionList).focus()
+        self.refresh_table()
+        self.call_after_refresh(self.advance)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= 120, "wide")
+
+    # --- drawing -------------------------------------------------------------------------
+
+    def refresh_table(self) -> None:
+        """Redraw everything from the viewer's view (or only public parts while the keyboard passes)."""
+        game, table = self.session.game, self.session.table
+        view = game.view(self.viewer or self.session.humans[0])
+        self._remember_flows(view)
+        self.query_one("#status", Static).update(self._status(view))
+        before = self._flows.get(view.round - 1)
+        self.query_one("#world-panel", Static).update(panels.world(table, view, before))
+        board = panels.deal_board(table, view)
+        self.query_one("#deals-panel", Static).update(board)
+        self.query_one("#side-deals", Static).update(board)
+        secret = self.viewer is not None
+        self.query_one("#you-panel", Static).update(
+            panels.own_cards(table, view) if secret else Text("Pass the keyboard: nothing private is shown.")
+        )
+        self.query_one("#mail-panel", Static).update(
+            panels.messages(table, view) if secret else Text("Pass the keyboard: nothing private is shown.")
+        )
+        self._write_log()
+        self._fill_moves()
+
+    def _status(self, view) -> Text:  # noqa: ANN001 - a SeatView
+        game, table = self.session.game, self.session.table
+        text = Text()
+        if self.size.width >= 110:
+            text.append(f" {table.scenario.name} ", style="bold reverse")
+        text.append(f" Round {view.round + 1}/{view.rounds} · {view.year}  ", style="bold")
+        for phase in PHASES:
+            if phase == view.phase:
+                text.append(f"[{PHASES[phase].upper()}]", style="bold reverse")
+            else:
+                text.append(PHASES[phase], style="dim")
+            if phase != list(PHASES)[-1]:
+                text.append("›", style="dim")
+        text.append("\n ")
+        seat = game.current_seat
+        if view.paused:
+            text.append("PAUSED by the facilitator (f to resume)", style="bold yellow")
+        elif game.is_over:
+            text.append("The game is over.", style="bold")
+        elif seat is not None and self.session.is_human(seat):
+            who = "Your turn" if seat == self.viewer else f"{table.name(seat)} to play"
+            text.append(f"▶ {who} ({table.name(seat)}): ", style="bold green")
+            text.append(PHASE_HELP.get(view.phase, ""))
+        elif seat is not None:
+            spec = self.session.seating[seat]
+            text.append(f"… {table.name(seat)} ({spec} bot) is thinking — space skips the wait", style="italic")
+        if view.phase == "negotiation":
+            text.append(f"   beats left {view.beats_left}", style="dim")
+        if view.window:
+            text.append("   WINDOW: ratifying is easier this round", style="bold cyan")
+        minutes, seconds = divmod(int(self._phase_time), 60)
+        late = self.time_limit and self._phase_time >= self.time_limit * 60
+        text.append(f"   ⏱ {minutes:02d}:{seconds:02d}", style="bold red" if late else "dim")
+        if late:
+            text.append(" TIME UP", style="bold red")
+        return text
+
+    def _remember_flows(self, view) -> None:  # noqa: ANN001 - a SeatView
+        """Keep each round's corridor flows as the rounds go by, so the World can show trends."""
+        self._flows.setdefault(view.round, {})
+        self._flows[view.round] = {(c.origin, c.destination): (c.regular, c.irregular) for c in view.corridors}
+
+    def _write_log(self) -> None:
+        """Add the events the viewer may read that are not shown yet (both logs)."""
+        events = self.session.game.events_for(self.viewer)
+        full, latest = self.query_one("#log-panel", RichLog), self.query_one("#latest", RichLog)
+        if self._logged > len(events) or self._log_reader != self.viewer:  # an undo, or another reader
+            full.clear()
+            latest.clear()
+            self._logged, self._log_reader = 0, self.viewer
+        for event in events[self._logged :]:
+            line = event_line(self.session, event)
+            full.write(line)
+            if event.kind not in ("pass",):
+                latest.write(line)
+        self._logged = len(events)
+
+    def _fill_moves(self) -> None:
+        moves = self.query_one("#moves", OptionList)
+        highlighted = moves.highlighted
+        moves.clear_options()
+        self._moves = {}
+        seat = self.session.game.current_seat
+        if self.viewer is None or seat != self.viewer:
+            moves.add_option(Option("(not your turn)", disabled=True))
+            return
+        legal = self.session.game.legal_actions(seat)
+        kinds = {a.type for a in legal}  # type: ignore[attr-defined]
+        if "propose" in kinds:
+            moves.add_option(Option("Propose a deal… (n)", id=COMPOSE))
+        for action in legal:
+            if isinstance(action, Counter):
+                key = f"{COUNTER}{action.deal}"
+                if key not in self._moves:
+                    self._moves[key] = action
+                    moves.add_option(Option(f"Counter deal #{action.deal}…", id=key))
+        for number, action in enumerate(legal):
+            if isinstance(action, Propose | Counter | SidePayment):
+                continue
+            key = str(number)
+            self._moves[key] = action
+            moves.add_option(Option(action_line(self.session.table, action), id=key))
+        if "side_payment" in kinds:
+            moves.add_option(Option("Pay a side payment…", id=PAY))
+        if any(isinstance(a, SendMessage) for a in legal) or self.session.game.state.phase != "game_over":
+            moves.add_option(Option("Write a message… (m)", id=MESSAGE))
+        if highlighted is not None and highlighted < moves.option_count:
+            moves.highlighted = highlighted
+
+    # --- playing -------------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        key = event.option.id or ""
+        if key == COMPOSE:
+            self.action_compose()
+        elif key.startswith(COUNTER):
+            self.action_compose(int(key[len(COUNTER) :]))
+        elif key == PAY:
+            from negotiate.tui.dialogs import PaymentDialog
+
+            self.app.push_screen(PaymentDialog(self.session, self.viewer or ""), self.act)
+        elif key == MESSAGE:
+            self.action_message()
+        elif key in self._moves:
+            self.act(self._moves[key])
+
+    def act(self, action: ActionModel | None) -> None:
+        """Apply a person's (or the facilitator's) action; a refusal is shown, nothing changes."""
+        if action is None:
+            return
+        try:
+            self.session.apply(action)
+        except IllegalAction as exc:
+            self.notify(exc.reason, title="Not allowed", severity="error")
+            return
+        self.refresh_table()
+        self.advance()
+
+    def advance(self) -> None:
+        """Let the game go on: the end screen, a bot's move, or a person's turn (behind a
+        privacy screen if the keyboard passes to another person)."""
+        game = self.session.game
+        if game.is_over:
+            self.app.finish(self.session)  # type: ignore[attr-defined]
+            return
+        if game.state.paused or self._thinking or self._wait is not None:
+            return
+        seat = game.current_seat
+        if seat is None:
+            return
+        if not self.session.is_human(seat):
+            self._thinking = True
+            self.refresh_table()
+            self._think(seat, len(game.log))
+        elif seat != self.viewer:
+            self._pass_keyboard(seat)
+
+    @work(thread=True, exclusive=True, group="bot")
+    def _think(self, seat: str, log_length: int) -> None:
+        action = self.session.decide(seat)
+        self.app.call_from_thread(self._bot_acts, action, log_length)
+
+    def _bot_acts(self, action: ActionModel, log_length: int) -> None:
+        self._thinking = False
+        if len(self.session.game.log) != log_length or self.session.game.state.paused:
+            self.advance()  # the facilitator acted meanwhile: think again from the new state
+            return
+        self.session.apply(action)
+        self.refresh_table()
+        delay = getattr(self.app, "bot_delay", 0)
+        if delay > 0:
+            self._wait = self.set_timer(delay, self._waited)
+        else:
+            self.call_later(self.advance)
+
+    def _waited(self) -> None:
+        self._wait = None
+        self.advance()
+
+    def action_skip(self) -> None:
+        if self._wait is not None:
+            self._wait.stop()
+            self._waited()
+
+    def _pass_keyboard(self, seat: str) -> None:
+        from negotiate.tui.dialogs import PrivacyScreen
+
+        if len(self.session.humans) == 1:
+            self.viewer = seat
+            self.refresh_table()
+            return
+        self.viewer = None
+        self.refresh_table()
+
+        def sit_down(_: object) -> None:
+            self.viewer = seat
+            self.refresh_table()
+
+        self.app.push_screen(PrivacyScreen(self.session.table.name(seat)), sit_down)
+
+    def _first_viewer(self) -> str:
+        seat = self.session.game.current_seat
+        return seat if self.session.is_human(seat) else self.session.humans[0]
+
+    def _tick(self) -> None:
+        """The phase timer: counts while the game is not paused, and warns once when time is up."""
+        now = time.monotonic()
+        state = self.session.game.state
+        key = (state.round, state.phase)
+        if key != self._phase_key:
+            self._phase_key, self._phase_time, self._warned = key, 0.0, False
+        elif not state.paused:
+            self._phase_time += now - self._ticked
+        self._ticked = now
+        if self.time_limit and self._phase_time >= self.time_limit * 60 and not self._warned:
+            self._warned = True
+            self.notify("Time is up for this phase. The facilitator may end it (f).", severity="warning")
+        status = self.query_one("#status", Static)
+        status.update(self._status(self.session.game.view(self.viewer or self.session.humans[0])))
+
+    # --- keys ----------------------------------------------------------------------------
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+
+    def action_pass_turn(self) -> None:
+        """Pass at once, if passing is one of the viewer's moves now."""
+        for action in self._moves.values():
+            if action.type == "pass":  # type: ignore[attr-defined]
+                self.act(action)
+                return
+        self.notify("You cannot pass now.", severity="warning")
+
+    def action_help(self) -> None:
+        from negotiate.tui.dialogs import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_compose(self, counter: int | None = None) -> None:
+        from negotiate.tui.composer import ComposerScreen
+
+        if self.viewer is None or self.session.game.current_seat != self.viewer:
+            self.notify("You can propose on your own turn in the negotiation.", severity="warning")
+            return
+        self.app.push_screen(ComposerScreen(self.session, self.viewer, counter), self.act)
+
+    def action_message(self) -> None:
+        from negotiate.tui.dialogs import MessageDialog
+
+        if self.viewer is None or self.session.game.current_seat != self.viewer:
+            self.notify("You can write messages on your own turn.", severity="warning")
+            return
+        self.app.push_screen(MessageDialog(self.session, self.viewer), self.act)
+
+    def action_facilitator(self) -> None:
+        from negotiate.tui.dialogs import FacilitatorMenu
+
+        def chosen(choice: ActionModel | int | None) -> None:
+            if isinstance(choice, int):
+                self.time_limit = choice
+                self._warned = False
+                self.refresh_table()
+            else:
+                self.act(choice)
+                if choice is not None and choice.type == "resume":  # type: ignore[attr-defined]
+                    self.advance()
+
+        self.app.push_screen(FacilitatorMenu(self.session, self.time_limit), chosen)
+
+    def action_save(self) -> None:
+        from negotiate.tui.dialogs import SaveDialog
+
+        self.app.push_screen(SaveDialog(self.session))
+
+    def action_leave(self) -> None:
+        """Back to the start screen; the game is autosaved and `continue` resumes it."""
+        from negotiate.tui.start import StartScreen
+
+        if self._wait is not None:
+            self._wait.stop()
+            self._wait = None
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.switch_screen(StartScreen())
+
+
+def event_line(session: Session, event: Event) -> Text:
+    """One line of the log: the year, then what happened; bots' reasons dimmed and indented."""
+    year = session.table.year(event.round)
+    if event.kind == "reason":
+        return Text(f"       ↳ {event.text}", style="dim italic")
+    style = {"shock": "bold red", "trend": "bold", "end": "bold", "deal": "", "ratify": "", "pass": "dim"}
+    text = Text(f"{year} ", style="dim")
+    text.append(event.text, style=style.get(event.kind, ""))
+    return text
