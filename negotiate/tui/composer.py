@@ -10,7 +10,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, SelectionList, Static
 from textual.widgets.option_list import Option
@@ -22,11 +22,12 @@ from negotiate.tui.preview import effect_text, preview
 from negotiate.tui.session import Session
 from negotiate.tui.words import offer_line
 
-FORUMS = [
-    ("bilateral: two parties", "bilateral"),
-    ("regional: three or more of a region", "regional"),
-    ("global: every state votes", "global"),
-]
+FORUMS = [("bilateral", "bilateral"), ("regional", "regional"), ("global", "global")]
+FORUM_HELP = {
+    "bilateral": "bilateral: exactly two parties",
+    "regional": "regional: three or more parties of one region",
+    "global": "global: every state votes; adopted by a majority of votes",
+}
 
 
 class ComposerScreen(ModalScreen[ActionModel | None]):
@@ -59,45 +60,52 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
     # --- layout --------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        table, rules = self.table, self.table.scenario.rules
         title = f"Counter deal #{self.counter}" if self.counter else "Propose a deal"
-        with VerticalScroll(classes="dialog composer"):
-            yield Static(f"{title} — as {table.name(self.seat)}", classes="title")
-            with Horizontal(classes="row"):
-                yield Select(FORUMS, value=self.start["forum"], allow_blank=False, id="forum")
-                yield Select(
-                    [(r, r) for r in sorted(table.regions)],
-                    prompt="region",
-                    id="region",
-                    value=self.start.get("region") or Select.BLANK,
-                )
-                yield Select(
-                    [(f"{n} round{'s' if n > 1 else ''}", n) for n in range(1, rules.max_duration + 1)],
-                    value=self.start["duration"],
-                    allow_blank=False,
-                    id="duration",
-                )
-                yield Checkbox("binding (needs ratification)", self.start["binding"], id="binding")
-            yield Label("Parties (space ticks a seat)")
-            yield SelectionList[str](
-                *[(f"{table.name(s)} ({table.types[s].name})", s, s in self.start["parties"]) for s in table.order],
-                id="parties",
-            )
-            yield Label("Terms in the deal (Delete removes the highlighted one)")
-            yield OptionList(id="terms")
-            yield Label("Add a term")
-            with Horizontal(classes="row"):
-                yield Select(self._term_options(), prompt="term", id="term")
-                yield Select([], prompt="giver", id="giver")
-                yield Select([], prompt="receiver", id="receiver")
-            yield Static(id="term-text", classes="hint")
-            yield Horizontal(id="params", classes="row")
-            yield Button("Add this term", id="add")
+        with Vertical(classes="dialog composer"):
+            yield Static(f"{title} — as {self.table.name(self.seat)}", classes="title")
+            with VerticalScroll(id="form"):
+                yield from self._form()
             yield Static(id="preview")
             yield Static(classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Send (ctrl+enter)", id="send", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button("Send (ctrl+enter)", id="send", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def _form(self) -> ComposeResult:
+        table, rules = self.table, self.table.scenario.rules
+        yield Static(id="forum-text", classes="hint")
+        with Horizontal(classes="row"):
+            yield Select(FORUMS, value=self.start["forum"], allow_blank=False, id="forum", compact=True)
+            yield Select(
+                [(r, r) for r in sorted(table.regions)],
+                prompt="region",
+                id="region",
+                compact=True,
+                value=self.start.get("region") or Select.NULL,
+            )
+            yield Select(
+                [(f"{n} round{'s' if n > 1 else ''}", n) for n in range(1, rules.max_duration + 1)],
+                value=self.start["duration"],
+                allow_blank=False,
+                id="duration",
+                compact=True,
+            )
+            yield Checkbox("binding", self.start["binding"], id="binding")
+        yield Label("Parties (space ticks a seat)")
+        yield SelectionList[str](
+            *[(f"{table.name(s)} ({table.types[s].name})", s, s in self.start["parties"]) for s in table.order],
+            id="parties",
+        )
+        yield Label("Terms in the deal (Delete removes the highlighted one)")
+        yield OptionList(id="terms")
+        yield Label("Add a term")
+        with Horizontal(classes="row"):
+            yield Select(self._term_options(), prompt="term", id="term", compact=True)
+            yield Select([], prompt="giver", id="giver", compact=True)
+            yield Select([], prompt="receiver", id="receiver", compact=True)
+        yield Static(id="term-text", classes="hint")
+        yield Horizontal(id="params", classes="row")
+        yield Button("Add this term", id="add", compact=True)
 
     def on_mount(self) -> None:
         self._show_terms()
@@ -106,9 +114,8 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
     def _term_options(self) -> list[tuple[str, str]]:
         out = []
         for term in self.table.terms.values():
-            kind = {"binding": ", binding only", "non_binding": ", non-binding"}.get(term.binding, "")
-            paid = ", paid each round" if term.transfer else ""
-            out.append((f"{term.name} ({'/'.join(term.forums)}{kind}{paid})", term.id))
+            kind = {"binding": " (binding only)", "non_binding": " (non-binding)"}.get(term.binding, "")
+            out.append((f"{term.name}{kind}", term.id))
         return out
 
     # --- reading the form -----------------------------------------------------------------
@@ -123,7 +130,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         fields = dict(
             seat=self.seat,
             forum=forum,
-            region=str(region) if forum == "regional" and region is not Select.BLANK else None,
+            region=str(region) if forum == "regional" and region is not Select.NULL else None,
             parties=parties,
             terms=self.offers or [TermOffer(term="__none__")],
             binding=self.query_one("#binding", Checkbox).value,
@@ -136,6 +143,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
     def _update(self) -> None:
         """Check the proposal and foresee it; say what is wrong, in place."""
         forum = self.query_one("#forum", Select).value
+        self.query_one("#forum-text", Static).update(FORUM_HELP.get(str(forum), ""))
         self.query_one("#region", Select).disabled = forum != "regional"
         self.query_one("#parties", SelectionList).disabled = forum == "global"
         self._fill_roles()
@@ -152,23 +160,23 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
             box.update("")
             return
         foreseen = preview(self.table, self.session.game.view(self.seat), spec)
-        lines = [f"Foreseen over {foreseen.rounds} round(s): your score {foreseen.score:+.1f}"]
+        lines = [
+            f"Foreseen over {foreseen.rounds} round(s): your score {foreseen.score:+.1f}; ± marks effects no evidence has measured yet"
+        ]
         lines += ["  you: " + "; ".join(effect_text(e) for e in foreseen.mine)] if foreseen.mine else []
         lines += ["  world: " + "; ".join(effect_text(e) for e in foreseen.world)] if foreseen.world else []
-        if any(e.spread for e in foreseen.mine + foreseen.world):
-            lines.append("  ± marks effects no evidence has measured yet")
         box.update("\n".join(lines))
 
     def _fill_roles(self) -> None:
         """Offer as giver and receiver only the parties whose seat type may play that role."""
         term_id = self.query_one("#term", Select).value
         giver, receiver = self.query_one("#giver", Select), self.query_one("#receiver", Select)
-        term = self.table.terms.get(str(term_id)) if term_id is not Select.BLANK else None
+        term = self.table.terms.get(str(term_id)) if term_id is not Select.NULL else None
         parties = self.spec().parties
         shared = term is not None and term.scope == "all_parties"
         for select, types in ((giver, term.givers if term else []), (receiver, term.receivers if term else [])):
             options = [(self.table.name(p), p) for p in parties if self.table.seats[p].type in types]
-            if [v for _, v in options] != [v for _, v in select._options if v is not Select.BLANK]:  # noqa: SLF001
+            if [v for _, v in options] != [v for _, v in select._options if v is not Select.NULL]:  # noqa: SLF001
                 select.set_options(options)
             select.disabled = shared or term is None
 
@@ -194,11 +202,14 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         term_id = self.query_one("#term", Select).value
         params = self.query_one("#params", Horizontal)
         params.remove_children()
-        if term_id is Select.BLANK:
+        if term_id is Select.NULL:
             self.query_one("#term-text", Static).update("")
             return
         term = self.table.terms[str(term_id)]
-        self.query_one("#term-text", Static).update(term.text)
+        where = f"Forums: {', '.join(term.forums)}." + (
+            " Paid each round from the giver's budget." if term.transfer else ""
+        )
+        self.query_one("#term-text", Static).update(f"{term.text} {where}")
         for key, spec in term.params.items():
             params.mount(Label(f"{spec.label} ({spec.min}-{spec.max})"))
             params.mount(Input(str(spec.default), type="integer", id=f"param-{key}", classes="param"))
@@ -206,7 +217,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
     @on(Button.Pressed, "#add")
     def _add(self) -> None:
         term_id = self.query_one("#term", Select).value
-        if term_id is Select.BLANK:
+        if term_id is Select.NULL:
             self.query_one(".error", Static).update("✗ choose a term to add")
             return
         term = self.table.terms[str(term_id)]
@@ -218,7 +229,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
                 return
             params[key] = int(text)
         giver, receiver = self.query_one("#giver", Select).value, self.query_one("#receiver", Select).value
-        if term.scope != "all_parties" and (giver is Select.BLANK or receiver is Select.BLANK):
+        if term.scope != "all_parties" and (giver is Select.NULL or receiver is Select.NULL):
             self.query_one(".error", Static).update(f"✗ {term.name} needs a giver and a receiver")
             return
         roles = {} if term.scope == "all_parties" else {"giver": str(giver), "receiver": str(receiver)}

@@ -151,7 +151,7 @@ class PaymentDialog(ActionDialog):
     @on(Button.Pressed, "#pay")
     def _pay(self) -> None:
         to, amount = self.query_one("#to", Select).value, self.query_one("#amount", Select).value
-        if to is Select.BLANK or amount is Select.BLANK:
+        if to is Select.NULL or amount is Select.NULL:
             self.query_one(".error", Static).update("✗ choose whom to pay and how much")
             return
         self.send(SidePayment(seat=self.seat, to=str(to), amount=int(amount)))  # type: ignore[call-overload]
@@ -204,7 +204,7 @@ class FacilitatorMenu(ModalScreen[ActionModel | int | None]):
     @on(Button.Pressed, "#inject")
     def _inject(self) -> None:
         choice = self.query_one("#shock", Select).value
-        if choice is Select.BLANK:
+        if choice is Select.NULL:
             self.query_one(".error", Static).update("✗ choose a shock first")
             return
         self.dismiss(self.actions[int(choice)])  # type: ignore[call-overload]
