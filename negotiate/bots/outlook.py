@@ -13,19 +13,31 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from weakref import WeakKeyDictionary
 
 from negotiate.content.schema import DealScore, Forum, GovernanceScore, ScoreRule, StatScore, ThresholdScore, TrackScore
 from negotiate.engine import SeatView
 from negotiate.engine.deals import full_params, level_of, matches, term_roles
 from negotiate.engine.effects import who
-from negotiate.engine.flows import Flow, Levers, consequences, corridor_levers, ends, flow_stats, pressure, split
+from negotiate.engine.flows import (
+    Flow,
+    Levers,
+    corridor_levers,
+    ends,
+    flow_stats,
+    global_moves,
+    pressure,
+    split,
+    totals,
+)
 from negotiate.engine.scoring import advocate, counts_for, value_points
-from negotiate.engine.state import CorridorState, GameState, Secret, TermOffer
+from negotiate.engine.state import CorridorState, GameState, Secret, TermOffer, build
 from negotiate.engine.table import Table
 
 Key = tuple[str, str]
 """What a change moves: (seat id, track), (seat id, "stat:<tally>"), or ("global", track)."""
+Evidence = tuple[tuple[str, tuple[int, ...]], ...]
+"""Published evidence as a key: (term, measured effects) pairs."""
 
 
 @dataclass
@@ -42,7 +54,8 @@ class Forecast:
 def belief(table: Table, view: SeatView) -> GameState:
     """The state as the seat knows it: public parts from its view, its own agenda, and no
     hidden truths (unmeasured effects, other agendas, lapses, the decks' order are unknown)."""
-    return GameState.model_construct(  # every field given: defaults would cost more than the rest
+    return build(  # every field given: defaults would cost more than the rest
+        GameState,
         scenario=view.scenario,
         seed=0,
         rng=0,
@@ -64,7 +77,7 @@ def belief(table: Table, view: SeatView) -> GameState:
         deals=view.deals,
         messages=view.messages,
         revealed=list(view.evidence),
-        secrets={view.seat: Secret.model_construct(agenda=view.agenda, hand=list(view.hand))},
+        secrets={view.seat: build(Secret, agenda=view.agenda, hand=list(view.hand))},
         hidden=dict(view.evidence),
         lapses={},
         shock_pile=[],
@@ -99,18 +112,18 @@ class Terms:
 
 
 class Reader:
-    """A seat's reading of the rules, made once per game: who scores what, what each term
-    does, what each corridor's people do to its seats. Outlooks use it round after round."""
+    """A seat's reading of the rules, made once per game: who scores what. What terms and flows
+    do is the table's `Lens`, shared by every bot at the table."""
 
     def __init__(self, table: Table, seat: str, agenda: str):
         self.table = table
         self.seat = seat
+        self.lens = lens(table)
         rules = {s: list(table.types[s].objective.scoring) for s in table.order}
         rules[seat] += table.content.agendas[agenda].scoring
         self.valued = {s: self._valued(s, r) for s, r in rules.items()}
         self.deal_rules = {s: [r for r in rules[s] if isinstance(r, DealScore)] for s in table.order}
         self.governance_rules = {s: [r for r in rules[s] if isinstance(r, GovernanceScore)] for s in table.order}
-        self._terms: dict[tuple, Terms] = {}
 
     def _valued(self, seat: str, rules: Sequence[ScoreRule]) -> list[Valued]:
         """The seat's track and tally rules, grouped by what they measure, with its bounds."""
@@ -135,12 +148,52 @@ class Reader:
             out.append(Valued(key, tuple(measured), *bounds))
         return out
 
-    def terms(self, offer: TermOffer, parties: tuple[str, ...], evidence: Mapping[str, list[int]]) -> Terms:
-        """What one term does in a deal with these parties, given the evidence published."""
-        key = (offer.term, offer.giver, offer.receiver, tuple(offer.params.items()), parties, offer.term in evidence)
+
+PICTURES = 16
+"""Pictures of flows a lens keeps (the newest): a round's seats and phases share one or two."""
+
+
+class Lens:
+    """What terms and flows do at one table, whoever asks: readings of terms, the levers of
+    deals in force, and pictures of the corridors' flows with the forecasts made against each.
+    Every input is public, so the bots at a table share one lens (see `lens`)."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.corridors = [CorridorState(**c.model_dump()) for c in table.scenario.corridors]
+        self._terms: dict[tuple, Terms] = {}
+        self._levers: dict[tuple, list[Levers]] = {}
+        self._pictures: dict[tuple, Picture] = {}
+
+    def picture(self, state: GameState) -> Picture:
+        """The corridors' flows in a (belief) state, shared with every state of the same flows."""
+        levers = self._deal_levers(state)
+        pressures = tuple(pressure(self.table, state, c)[0] for c in state.corridors)
+        thresholds = tuple(c.threshold for c in state.corridors)
+        key = (pressures, thresholds, tuple((lv.capacity, lv.enforcement, lv.protection) for lv in levers))
+        known = self._pictures.get(key)
+        if known is None:
+            known = self._pictures[key] = Picture(self, pressures, thresholds, levers)
+            if len(self._pictures) > PICTURES:
+                del self._pictures[next(iter(self._pictures))]
+        return known
+
+    def _deal_levers(self, state: GameState) -> list[Levers]:
+        """The corridors' levers from the deals in force, known by those deals' parties and terms."""
+        key = tuple(
+            (tuple(d.parties), tuple(_offer_key(o) for o in d.terms)) for d in state.deals if d.status == "in_force"
+        )
+        known = self._levers.get(key)
+        if known is None:
+            known = self._levers[key] = corridor_levers(self.table, state)
+        return known
+
+    def terms(self, offer: TermOffer, parties: tuple[str, ...], measured: list[int] | None) -> Terms:
+        """What one term does in a deal with these parties, given its published evidence."""
+        key = (_offer_key(offer), parties, tuple(measured) if measured else None)
         known = self._terms.get(key)
         if known is None:
-            known = self._terms[key] = self._read(offer, parties, evidence.get(offer.term))
+            known = self._terms[key] = self._read(offer, parties, measured)
         return known
 
     def _read(self, offer: TermOffer, parties: tuple[str, ...], measured: list[int] | None) -> Terms:
@@ -165,7 +218,7 @@ class Reader:
         levers = []
         for route in term.corridors:
             scale = params.get(route.times, 0) if route.times else 1
-            for i, corridor in enumerate(self._corridors):
+            for i, corridor in enumerate(self.corridors):
                 if matches(route.match, corridor, roles):
                     levers.append((i, route.capacity * scale, route.enforcement * scale, route.protection * scale))
         return Terms(tuple(changes.items()), tuple(spread.items()), tuple(levers))
@@ -176,10 +229,6 @@ class Reader:
         else:
             for seat in who(self.table, selector, track, roles):
                 changes[(seat, track)] += value
-
-    @cached_property
-    def _corridors(self) -> list[CorridorState]:
-        return [CorridorState(**c.model_dump()) for c in self.table.scenario.corridors]
 
     def people(self, corridor: CorridorState, before: Flow, after: Flow) -> list[tuple[Key, float]]:
         """How a change in one corridor's flows moves its seats' tracks and tallies."""
@@ -196,35 +245,49 @@ class Reader:
         return out
 
 
-class Outlook:
-    """One seat's forecast of the current round: flows as they stand, and what packages change."""
+_lenses: WeakKeyDictionary[Table, Lens] = WeakKeyDictionary()
 
-    def __init__(self, reader: Reader, view: SeatView):
-        table = self.table = reader.table
-        self.reader = reader
-        self.seat = view.seat
-        self.view = view
-        self.state = belief(table, view)
-        self.rounds_left = max(1, view.rounds - view.round)
-        self.levers = corridor_levers(table, self.state)
-        self.pressures = [pressure(table, self.state, c)[0] for c in self.state.corridors]
-        self.flows = [
-            split(p, lever, c.threshold) for p, lever, c in zip(self.pressures, self.levers, self.state.corridors)
-        ]
-        self.drift = _by_track(consequences(table, self.flows))
-        self._advocates: dict[tuple[str, int], bool] = {}
-        self._now: dict[Key, float] = {}
 
-    # --- forecasts -----------------------------------------------------------------------
+def lens(table: Table) -> Lens:
+    """The table's lens, made by the first bot that needs it."""
+    known = _lenses.get(table)
+    if known is None:
+        known = _lenses[table] = Lens(table)
+    return known
 
-    def forecast(self, forum: Forum, parties: Sequence[str], terms: Sequence[TermOffer]) -> Forecast:
-        """Per-round changes if this package were in force this round."""
-        parties = tuple(parties)
-        result = Forecast(parties, tuple(terms), level_of(self.table, forum, terms, parties))
+
+class Picture:
+    """The corridors' flows as they stand (pressures, thresholds and levers from deals in force),
+    and forecasts of packages against them, each worked out once."""
+
+    def __init__(self, lens: Lens, pressures: tuple[int, ...], thresholds: tuple[int, ...], levers: list[Levers]):
+        self.lens = lens
+        self.pressures = pressures
+        self.thresholds = thresholds
+        self.levers = levers
+        self.flows = [split(p, lever, t) for p, lever, t in zip(pressures, levers, thresholds)]
+        self.totals = totals(self.flows)
+        self.drift = _by_track(global_moves(lens.table, *self.totals))
+        self._forecasts: dict[tuple, Forecast] = {}
+
+    def forecast(
+        self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], evidence: Evidence
+    ) -> Forecast:
+        """Per-round changes if this package were in force this round (treat it as read-only)."""
+        key = (forum, parties, tuple(_offer_key(o) for o in terms), evidence)
+        known = self._forecasts.get(key)
+        if known is None:
+            known = self._forecasts[key] = self._work_out(forum, parties, terms, dict(evidence))
+        return known
+
+    def _work_out(
+        self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], evidence: Mapping[str, tuple]
+    ) -> Forecast:
+        result = Forecast(parties, tuple(terms), level_of(self.lens.table, forum, terms, parties))
         changes, spread = result.changes, result.spread
         extra: dict[int, list[float]] = {}
         for offer in terms:
-            known = self.reader.terms(offer, parties, self.view.evidence)
+            known = self.lens.terms(offer, parties, evidence.get(offer.term))
             for key, value in known.changes:
                 changes[key] += value
             for key, value in known.spread:
@@ -240,19 +303,45 @@ class Outlook:
 
     def _flow_changes(self, changes: dict[Key, float], extra: Mapping[int, list[float]]) -> None:
         """Add how the corridors' flows change when the levers move by `extra`."""
-        flows = list(self.flows)
+        irregular, unprotected, excess = self.totals
         for i, (capacity, enforcement, protection) in extra.items():
-            corridor, lever, before = self.state.corridors[i], self.levers[i], self.flows[i]
+            lever, before = self.levers[i], self.flows[i]
             moved = Levers(lever.capacity + capacity, lever.enforcement + enforcement, lever.protection + protection)
-            after = flows[i] = split(self.pressures[i], moved, corridor.threshold)
+            after = split(self.pressures[i], moved, self.thresholds[i])
             if after != before:
-                for key, value in self.reader.people(corridor, before, after):
+                for key, value in self.lens.people(self.lens.corridors[i], before, after):
                     changes[key] += value
-        moved_globals = _by_track(consequences(self.table, flows))
+                irregular += after.irregular - before.irregular
+                unprotected += after.unprotected - before.unprotected
+                excess += after.excess - before.excess
+        moved_globals = _by_track(global_moves(self.lens.table, irregular, unprotected, excess))
         for track in moved_globals.keys() | self.drift.keys():
             change = moved_globals.get(track, 0.0) - self.drift.get(track, 0.0)
             if change:
                 changes[("global", track)] += change
+
+
+class Outlook:
+    """One seat's forecast of the current round: flows as they stand, and what packages change."""
+
+    def __init__(self, reader: Reader, view: SeatView):
+        self.table = reader.table
+        self.reader = reader
+        self.seat = view.seat
+        self.view = view
+        self.state = belief(self.table, view)
+        self.rounds_left = max(1, view.rounds - view.round)
+        self.picture = reader.lens.picture(self.state)
+        self.drift = self.picture.drift
+        self.evidence: Evidence = tuple((term, tuple(values)) for term, values in view.evidence.items())
+        self._advocates: dict[tuple[str, int], bool] = {}
+        self._now: dict[Key, float] = {}
+
+    # --- forecasts -----------------------------------------------------------------------
+
+    def forecast(self, forum: Forum, parties: Sequence[str], terms: Sequence[TermOffer]) -> Forecast:
+        """Per-round changes if this package were in force this round (treat it as read-only)."""
+        return self.picture.forecast(forum, tuple(parties), terms, self.evidence)
 
     # --- values --------------------------------------------------------------------------
 
@@ -322,6 +411,10 @@ class Outlook:
                 up = min(valued.high, max(valued.low, now + spread * rounds))
                 total += abs(sum(value_points(r, up) - value_points(r, down) for r in valued.rules)) / 2
         return total
+
+
+def _offer_key(offer: TermOffer) -> tuple:
+    return offer.term, offer.giver, offer.receiver, tuple(offer.params.items())
 
 
 def _by_track(moves: Sequence[tuple[str, float, str]]) -> dict[str, float]:

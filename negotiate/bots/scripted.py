@@ -29,7 +29,7 @@ from negotiate.engine.actions import (
     Suspend,
 )
 from negotiate.engine.deals import check_spec, describe_offer, shortfall
-from negotiate.engine.state import Deal, TermOffer
+from negotiate.engine.state import Deal, TermOffer, build
 from negotiate.engine.table import Table
 
 CAPITAL = 0.6
@@ -277,7 +277,8 @@ class ScriptedBot:
             if not chosen:
                 continue
             binding = any(self.table.terms[o.term].binding == "binding" for o in chosen)
-            spec = Propose.model_construct(
+            spec = build(
+                Propose,
                 seat=self.seat,
                 forum=forum,
                 parties=list(parties),
@@ -363,7 +364,8 @@ class ScriptedBot:
         """Whether every state party could ratify a binding deal, by their public tracks."""
         if not spec.binding:
             return True
-        deal = Deal.model_construct(
+        deal = build(
+            Deal,
             id=0,
             proposer=self.seat,
             forum=spec.forum,

@@ -46,10 +46,18 @@ def resolve(table: Table, state: GameState, story: Story) -> None:
 def consequences(table: Table, flows: Sequence[Flow]) -> list[tuple[str, float, str]]:
     """How a round's flows on all corridors move the global tracks: (track, change, why),
     changes not yet rounded."""
+    return global_moves(table, *totals(flows))
+
+
+def totals(flows: Sequence[Flow]) -> tuple[int, int, int]:
+    """What the global tracks feel of flows: irregular crossings, people stopped with no legal
+    pathway open, and irregular arrivals over thresholds, summed over corridors."""
+    return sum(f.irregular for f in flows), sum(f.unprotected for f in flows), sum(f.excess for f in flows)
+
+
+def global_moves(table: Table, irregular: int, unprotected: int, excess: int) -> list[tuple[str, float, str]]:
+    """How the flows' totals (see `totals`) move the global tracks: (track, change, why)."""
     rules = table.scenario.rules.flow
-    irregular = sum(f.irregular for f in flows)
-    unprotected = sum(f.unprotected for f in flows)
-    excess = sum(f.excess for f in flows)
     out: list[tuple[str, float, str]] = []
     if irregular:
         why = f"{irregular} irregular crossings in all"

@@ -31,7 +31,7 @@ from negotiate.engine.actions import (
     Withdraw,
 )
 from negotiate.engine.deals import OPEN, check_spec, lead_cost, pending_ratification, shortfall
-from negotiate.engine.state import FACILITATOR, Deal, GameState, TermOffer
+from negotiate.engine.state import FACILITATOR, Deal, GameState, TermOffer, build
 from negotiate.engine.table import Table
 
 PLAYER_PHASES = ("negotiation", "ratification", "implementation")
@@ -275,12 +275,12 @@ def legal_actions(table: Table, state: GameState, seat: str) -> list[ActionModel
 @lru_cache(maxsize=4096)
 def _on_deal(kind: type[DealAction], seat: str, deal: int) -> DealAction:
     """A seat's action on a deal. Actions are immutable, so one made once serves every listing."""
-    return kind.model_construct(seat=seat, deal=deal, reason=None, type=kind.model_fields["type"].default)
+    return build(kind, seat=seat, deal=deal, reason=None, type=kind.model_fields["type"].default)
 
 
 @lru_cache(maxsize=256)
 def _pass(seat: str) -> Pass:
-    return Pass.model_construct(seat=seat, reason=None, type="pass")
+    return build(Pass, seat=seat, reason=None, type="pass")
 
 
 def implementation_options(table: Table, state: GameState, seat: str) -> list[ActionModel]:
@@ -303,7 +303,7 @@ def _evidence_options(table: Table, state: GameState, seat: str) -> list[ActionM
     if not can_pay(table, state, seat, "publish_evidence"):
         return []
     return [
-        PublishEvidence.model_construct(seat=seat, term=term, reason=None, type="publish_evidence")
+        build(PublishEvidence, seat=seat, term=term, reason=None, type="publish_evidence")
         for term in state.hidden
         if term not in state.revealed
     ]
@@ -343,7 +343,7 @@ def _negotiation_options(table: Table, state: GameState, seat: str) -> list[Acti
 @lru_cache(maxsize=1024)
 def _side_payments(table: Table, seat: str) -> tuple[SidePayment, ...]:
     return tuple(
-        SidePayment.model_construct(seat=seat, to=other, amount=a, reason=None, type="side_payment")
+        build(SidePayment, seat=seat, to=other, amount=a, reason=None, type="side_payment")
         for other in table.order
         if other != seat and "budget" in table.types[other].tracks
         for a in SIDE_PAYMENTS
@@ -353,7 +353,7 @@ def _side_payments(table: Table, seat: str) -> tuple[SidePayment, ...]:
 @lru_cache(maxsize=1024)
 def _campaigns(table: Table, seat: str) -> tuple[Campaign, ...]:
     return tuple(
-        Campaign.model_construct(seat=seat, target=target, direction=d, reason=None, type="campaign")
+        build(Campaign, seat=seat, target=target, direction=d, reason=None, type="campaign")
         for target in table.states
         for d in (1, -1)
     )
@@ -380,9 +380,9 @@ def _counters(table: Table, state: GameState, seat: str, deal: Deal) -> list[Act
                 if spec.min <= value + step <= spec.max:
                     changed = offer.model_copy(update={"params": {**offer.params, key: value + step}})
                     terms = deal.terms[:i] + [changed] + deal.terms[i + 1 :]
-                    out.append(Counter.model_construct(terms=terms, **base))
+                    out.append(build(Counter, terms=terms, **base))
         if len(deal.terms) > 1:
-            out.append(Counter.model_construct(terms=deal.terms[:i] + deal.terms[i + 1 :], **base))
+            out.append(build(Counter, terms=deal.terms[:i] + deal.terms[i + 1 :], **base))
     return [c for c in out if check_spec(table, state, c) is None]  # type: ignore[arg-type]
 
 
@@ -398,7 +398,8 @@ def _standard_proposals(table: Table, seat: str) -> tuple[Propose, ...]:
 
     def add(forum: Forum, parties: list[str], offer: TermOffer, binding: bool, region: str | None = None) -> None:
         out.append(
-            Propose.model_construct(
+            build(
+                Propose,
                 seat=seat,
                 forum=forum,
                 parties=parties,

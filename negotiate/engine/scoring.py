@@ -48,9 +48,9 @@ def total(lines: list[ScoreLine]) -> float:
 def advocate(table: Table, state: GameState, seat: str, level: int) -> bool:
     """Whether a seat signed, proposed, sponsored or endorsed a deal in force at this level."""
     for deal in state.deals:
-        if deal.starts is None or governance_level(table, deal) < level:
+        if deal.starts is None or not (seat in deal.parties or seat in deal.endorsers or seat == deal.proposer):
             continue
-        if seat in deal.parties or seat in deal.endorsers or seat == deal.proposer:
+        if governance_level(table, deal) >= level:
             return True
     return False
 

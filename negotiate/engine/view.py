@@ -20,6 +20,7 @@ from negotiate.engine.state import (
     Message,
     Phase,
     SeatState,
+    build,
     clone,
     copy_deal,
 )
@@ -66,7 +67,8 @@ def view(
     if seat not in table.seats:
         raise KeyError(f"unknown seat {seat!r} (expected one of {', '.join(table.order)})")
     over = state.phase == "game_over"
-    return SeatView.model_construct(  # built from a valid state: no need to validate it again
+    return build(
+        SeatView,  # built from a valid state: no need to validate it again
         seat=seat,
         scenario=state.scenario,
         round=state.round,
