@@ -1,0 +1,198 @@
+"""The table in textual, driven by key presses as a player would: a whole solo game to the end
+screen, hot-seat privacy, the composer's errors, the facilitator's menu, and resuming after a
+kill from the autosave written after every action."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from negotiate.bots import default_lineup
+from negotiate.content import Content
+from negotiate.engine import Game, digest
+from negotiate.engine.state import TermOffer
+from negotiate.tui import saves
+from negotiate.tui.app import NegotiateApp
+from negotiate.tui.session import Session
+
+
+@pytest.fixture(autouse=True)
+def saves_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEGOTIATE_SAVES", str(tmp_path / "saves"))
+
+
+def session_for(content: Content, scenario: str, people: set[str], seed: int = 3, rounds: int | None = None) -> Session:
+    lineup = default_lineup(Game(content, scenario).table)
+    seating = {seat: None if seat in people else spec for seat, spec in lineup.items()}
+    return Session.new(content, scenario, seed, seating, rounds, autosave=saves.autosave_path())
+
+
+def screen_text(app: NegotiateApp) -> str:
+    """Everything on screen now, as plain text (from the SVG screenshot)."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+async def until(pilot, condition, steps: int = 400) -> None:
+    for _ in range(steps):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the app never got there")
+
+
+async def play_my_turns(pilot, app: NegotiateApp, session: Session, limit: int = 3000) -> None:
+    """Pass (or take the first move) by keys whenever a person is to act, until the game ends."""
+    for _ in range(limit):
+        game = session.game
+        if game.is_over:
+            return
+        seat = game.current_seat
+        if seat is not None and session.is_human(seat) and type(app.screen).__name__ == "TableScreen":
+            table_screen = app.screen
+            if table_screen.viewer == seat:
+                kinds = {a.type for a in game.legal_actions(seat)}
+                await pilot.press("p" if "pass" in kinds else "enter")
+        await pilot.pause(0.01)
+    raise AssertionError("the game did not end")
+
+
+async def test_a_solo_game_is_played_to_the_end_screen_by_keys(content):
+    session = session_for(content, "classroom", {"aldermark"}, rounds=2)
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await play_my_turns(pilot, app, session)
+        await until(pilot, lambda: type(app.screen).__name__ == "EndScreen")
+        assert session.game.is_over
+        assert any(a.reason for a in session.game.log), "bots gave their reasons"
+        text = screen_text(app)
+        assert "Aldermark" in text
+
+
+async def test_bot_reasons_show_in_the_log(content):
+    session = session_for(content, "crisis-2015", {"lifeline"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "lifeline" and app.screen.viewer == "lifeline")
+        await pilot.press("5")
+        await pilot.pause(0.1)
+        reasons = [e.text for e in session.game.events if e.kind == "reason"]
+        assert reasons
+        assert "↳" in screen_text(app)
+
+
+async def test_hot_seat_never_shows_one_seats_secrets_to_another(content):
+    session = session_for(content, "classroom", {"aldermark", "zanoka"}, rounds=2)
+    agendas = {s: content.agendas[session.game.state.secrets[s].agenda] for s in ("aldermark", "zanoka")}
+    assert agendas["aldermark"].name != agendas["zanoka"].name
+    app = NegotiateApp(content, session, bot_delay=0)
+    seen = {"aldermark": 0, "zanoka": 0}
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(2000):
+            game = session.game
+            if game.is_over:
+                break
+            screen = app.screen
+            name = type(screen).__name__
+            if name == "PrivacyScreen":
+                text = screen_text(app)
+                assert agendas["aldermark"].name not in text and agendas["zanoka"].name not in text
+                await pilot.press("enter")
+            elif name == "TableScreen" and screen.viewer == game.current_seat and screen.viewer in seen:
+                me = screen.viewer
+                other = "zanoka" if me == "aldermark" else "aldermark"
+                await pilot.press("3")  # the You tab: hand and agenda
+                await pilot.pause(0.02)
+                text = screen_text(app)
+                assert agendas[me].name in text
+                assert agendas[other].name not in text
+                seen[me] += 1
+                kinds = {a.type for a in game.legal_actions(me)}
+                await pilot.press("p" if "pass" in kinds else "enter")
+            await pilot.pause(0.01)
+    assert seen["aldermark"] and seen["zanoka"], "both people had turns"
+
+
+async def test_the_composer_says_why_a_deal_is_invalid_and_stays_open(content):
+    from textual.widgets import SelectionList
+
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        composer = app.screen
+        await pilot.press("ctrl+enter")
+        await pilot.pause(0.05)
+        assert "add at least one term" in screen_text(app)
+        composer.offers.append(TermOffer(term="skill_partnership", giver="brandholm", receiver="surannah"))
+        parties = composer.query_one("#parties", SelectionList)
+        parties.select("surannah")
+        parties.select("dunmar")
+        await pilot.pause(0.05)
+        await pilot.press("ctrl+enter")
+        await pilot.pause(0.05)
+        assert "a bilateral deal has exactly two parties" in screen_text(app)
+        assert type(app.screen).__name__ == "ComposerScreen"
+        assert not session.game.log, "nothing was sent"
+        parties.deselect("dunmar")
+        await pilot.pause(0.05)
+        assert "ready to send" in screen_text(app)
+        assert "your score" in screen_text(app), "the foreseen effect is shown"
+        await pilot.press("ctrl+enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
+        assert session.game.log[0].type == "propose"
+
+
+async def test_the_facilitator_pauses_undoes_and_ends_the_phase(content):
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        before = digest(session.game)
+        await pilot.press("p")
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        assert digest(session.game) != before
+        await pilot.press("f")
+        await until(pilot, lambda: type(app.screen).__name__ == "FacilitatorMenu")
+        assert "Undo: take back the last move by a person" in screen_text(app)
+        options = app.screen.query_one("#controls")
+        undo = [i for i in range(options.option_count) if "Undo" in str(options.get_option_at_index(i).prompt)]
+        options.highlighted = undo[0]
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert digest(session.game) == before, "back to before the person's pass"
+        assert session.game.current_seat == "brandholm"
+        await pilot.press("f")
+        await until(pilot, lambda: type(app.screen).__name__ == "FacilitatorMenu")
+        options = app.screen.query_one("#controls")
+        options.highlighted = 0  # pause comes first
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert session.game.state.paused
+        assert "PAUSED" in screen_text(app)
+        paused_at = len(session.game.log)
+        await pilot.pause(0.3)
+        assert len(session.game.log) == paused_at, "no bot moves while paused"
+
+
+async def test_an_app_killed_mid_game_resumes_at_its_last_action(content):
+    session = session_for(content, "crisis-2015", {"dorvasa"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "dorvasa")
+        await pilot.press("p")
+        await until(pilot, lambda: session.game.current_seat == "dorvasa")
+        # every action is on disk at once: this is all a killed app leaves behind
+        on_disk = saves.load(content, saves.autosave_path())
+        assert digest(on_disk.game) == digest(session.game)
+        assert on_disk.labels() == session.labels()
+    resumed = saves.load(content, saves.autosave_path(), autosave=saves.autosave_path())
+    app = NegotiateApp(content, resumed, bot_delay=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.1)
+        assert app.screen.viewer == "dorvasa"
+        assert resumed.game.current_seat == "dorvasa"
