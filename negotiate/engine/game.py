@@ -96,6 +96,10 @@ class Game:
         """A seat's score and why, agenda included (a seat's own view has this too)."""
         return breakdown(self.table, self.state, seat)
 
+    def effective_log(self) -> list[ActionModel]:
+        """The log with undone actions (and the undos) taken out: what the state is a fold of."""
+        return self._effective()
+
     def events_for(self, seat: str | None) -> list[Event]:
         """The story so far as a seat may read it (None: the public story only)."""
         return [e for e in self.events if e.to is None or (seat is not None and e.to == seat)]

@@ -224,7 +224,7 @@ def _facilitator_line(kind: str) -> str:
         "pause": "Pause the game",
         "resume": "Resume the game",
         "end_phase": "End this phase now",
-        "undo": "Undo the last action",
+        "undo": "Undo: take back the last move by a person (and the bots' moves since)",
     }.get(kind, kind)
 
 

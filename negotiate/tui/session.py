@@ -9,7 +9,7 @@ from pathlib import Path
 from negotiate.bots import Bot, BotSpec, make_bot
 from negotiate.content import Content
 from negotiate.engine import ActionModel, Event, Game, write_save
-from negotiate.engine.actions import Undo
+from negotiate.engine.actions import Undo, actor
 from negotiate.engine.table import Table
 
 HUMAN = "human"
@@ -73,6 +73,20 @@ class Session:
             self._make_bots()  # a bot's memory of the round may hold what was undone
         self.save_now()
         return events
+
+    def take_back(self) -> int:
+        """Undo back to before the last move a person (or the facilitator) made, with the bots'
+        moves since: what "undo" means at a table where bots answer at once. Returns how many
+        actions were undone."""
+        undone = 0
+        while log := self.game.effective_log():
+            self.game.apply(Undo())
+            undone += 1
+            if self.seating.get(actor(log[-1])) is None:
+                break
+        self._make_bots()
+        self.save_now()
+        return undone
 
     def labels(self) -> dict[str, str]:
         """Who plays each seat, as saved: "human" or a bot's personality:level."""

@@ -19,7 +19,7 @@ from textual.widgets import Footer, OptionList, RichLog, Static, TabbedContent, 
 from textual.widgets.option_list import Option
 
 from negotiate.engine import ActionModel, Event, IllegalAction
-from negotiate.engine.actions import Counter, Propose, SendMessage, SidePayment
+from negotiate.engine.actions import Counter, Propose, SendMessage, SidePayment, Undo
 from negotiate.tui import panels
 from negotiate.tui.session import Session
 from negotiate.tui.words import PHASE_HELP, PHASES, action_line
@@ -231,6 +231,14 @@ class TableScreen(Screen[None]):
     def act(self, action: ActionModel | None) -> None:
         """Apply a person's (or the facilitator's) action; a refusal is shown, nothing changes."""
         if action is None:
+            return
+        if isinstance(action, Undo):
+            taken = self.session.take_back()
+            self.notify(
+                f"Took back {taken} action{'s' if taken != 1 else ''}: the last move by a person, and the bots' since."
+            )
+            self.refresh_table()
+            self.advance()
             return
         try:
             self.session.apply(action)
