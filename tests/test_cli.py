@@ -370,7 +370,7 @@ def test_replay_refuses_a_newer_format_written_as_a_string(
 
 @pytest.mark.parametrize(
     "command",
-    [["scenarios"], ["validate"], ["simulate", "--games", "1"], ["replay", "game.json"], ["play", "--seed", "1"]],
+    [["scenarios"], ["validate"], ["simulate", "--games", "1"], ["replay", "game.json"], ["play", "--headless"]],
     ids=lambda c: c[0],
 )
 def test_content_folder_that_does_not_exist(
@@ -482,11 +482,48 @@ def test_wheel_ships_the_content_and_finds_it(tmp_path: Path) -> None:
 # --- play ----------------------------------------------------------------------------------
 
 
-def test_play_names_the_bots_and_refuses_a_bad_lineup(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "play", "--scenario", "classroom", "--seed", "2", "--bots", "zanoka=broker:hard")
+def test_headless_play_names_the_bots_and_refuses_a_bad_lineup(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "play", "--headless", "--scenario", "classroom", "--seed", "2", "--bots", "zanoka=broker:hard"
+    )
     assert code == 0, err
     assert "broker:hard" in out and ("Winner" in out or "collapsed" in out)
-    code, out, err = run(capsys, "play", "--scenario", "classroom", "--bots", "zanoka=hardliner")
+    code, out, err = run(capsys, "play", "--headless", "--scenario", "classroom", "--bots", "zanoka=hardliner")
     assert code == 2
     no_traceback(out, err)
     assert "zanoka is a sending seat; a hardliner plays only receiving seats" in err
+
+
+@pytest.fixture
+def apps_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list:
+    """Apps that `negotiate` would run, recorded instead of run."""
+    from negotiate.tui.app import NegotiateApp
+
+    monkeypatch.setenv("NEGOTIATE_SAVES", str(tmp_path / "saves"))
+    started: list = []
+    monkeypatch.setattr(NegotiateApp, "run", lambda app, **kw: started.append(app))
+    return started
+
+
+def test_play_with_a_seat_starts_a_solo_game_at_once(capsys: pytest.CaptureFixture[str], apps_run: list) -> None:
+    code, out, err = run(capsys, "play", "--scenario", "crisis-2015", "--seat", "Vellara", "--rounds", "3")
+    assert code == 0, err
+    session = apps_run[0].first_session
+    assert session.humans == ["vellara"]
+    assert session.game.table.rounds == 3
+    assert all(session.seating[s] is not None for s in session.game.table.order if s != "vellara")
+
+
+def test_play_with_two_seats_is_hot_seat_and_bad_seats_are_named(
+    capsys: pytest.CaptureFixture[str], apps_run: list
+) -> None:
+    code, out, err = run(capsys, "play", "--scenario", "classroom", "--seat", "aldermark", "--seat", "zanoka")
+    assert code == 0, err
+    assert apps_run[0].first_session.humans == ["aldermark", "zanoka"]
+    code, out, err = run(capsys, "play", "--scenario", "classroom", "--seat", "atlantis")
+    assert code == 2
+    no_traceback(out, err)
+    assert "no seat 'atlantis'" in err and "aldermark" in err
+    code, out, err = run(capsys, "play", "--scenario", "classroom", "--seat", "zanoka", "--rounds", "9")
+    assert code == 2
+    assert "rounds must be from 1 to 4" in err

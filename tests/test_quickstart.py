@@ -1,4 +1,4 @@
-"""The README's quick start: bare `negotiate` sets up and plays a game, and says what happened."""
+"""The README's quick start: bare `negotiate` opens the terminal game's start screen."""
 
 from __future__ import annotations
 
@@ -10,11 +10,23 @@ from negotiate.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_bare_negotiate_plays_a_whole_game(capsys):
+def test_bare_negotiate_opens_the_start_screen(monkeypatch):
+    from negotiate.tui.app import NegotiateApp
+    from negotiate.tui.start import StartScreen
+
+    started = []
+    monkeypatch.setattr(NegotiateApp, "run", lambda app, **kw: started.append(app))
     assert main([]) == 0
-    out = capsys.readouterr().out
-    assert "Global Compact to 2030" in out
-    assert "Winner:" in out or "collapsed" in out
+    assert started and started[0].first_session is None, "no game yet: the start screen comes first"
+
+    async def first_screen():
+        async with NegotiateApp(started[0].content).run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            return pilot.app.screen
+
+    import asyncio
+
+    assert isinstance(asyncio.run(first_screen()), StartScreen)
 
 
 def test_readme_quick_start_is_two_commands_and_ci_runs_the_second():
