@@ -191,7 +191,7 @@ class FacilitatorMenu(ModalScreen[ActionModel | int | None]):
             with Horizontal(classes="row"):
                 yield Select(shocks, prompt="which shock, at whom", id="shock")
                 yield Button("Inject", id="inject", variant="warning")
-            yield Label("Phase timer: warn after this many minutes (0: never)")
+            yield Label("Phase timer: minutes per phase, shown at the top, with a warning (0: no timer)")
             with Horizontal(classes="row"):
                 yield Input(str(self.minutes), type="integer", id="minutes")
                 yield Button("Set", id="set")

@@ -53,7 +53,7 @@ class TableScreen(Screen[None]):
         self.viewer: str | None = self._first_viewer()
         """The person's seat shown on screen; None while the keyboard passes between seats."""
         self.time_limit = 0
-        """Minutes a phase may take before the timer warns (0: no warning); the facilitator sets it."""
+        """Minutes a phase may take (0: no timer shown); the facilitator sets it."""
         self._phase_key: tuple[int, str] = (-1, "")
         self._phase_time = 0.0
         self._ticked = time.monotonic()
@@ -152,11 +152,12 @@ class TableScreen(Screen[None]):
             text.append(f"   beats left {view.beats_left}", style="dim")
         if view.window:
             text.append("   WINDOW: ratifying is easier this round", style="bold cyan")
-        minutes, seconds = divmod(int(self._phase_time), 60)
-        late = self.time_limit and self._phase_time >= self.time_limit * 60
-        text.append(f"   ⏱ {minutes:02d}:{seconds:02d}", style="bold red" if late else "dim")
-        if late:
-            text.append(" TIME UP", style="bold red")
+        if self.time_limit:
+            minutes, seconds = divmod(int(self._phase_time), 60)
+            late = self._phase_time >= self.time_limit * 60
+            text.append(f"   ⏱ {minutes:02d}:{seconds:02d} of {self.time_limit}:00", style="bold red" if late else "")
+            if late:
+                text.append(" TIME UP", style="bold red")
         return text
 
     def _remember_flows(self, view) -> None:  # noqa: ANN001 - a SeatView

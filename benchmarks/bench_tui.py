@@ -1,0 +1,89 @@
+"""Terminal game speed: time from launch to the first screen, and from a key press to the
+updated table with the 6-seat scenario. Prints figures; asserts nothing.
+Run: python benchmarks/bench_tui.py [PRESSES]"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+LAUNCH = """
+import asyncio, time
+started = time.perf_counter()
+from negotiate.content import load_content
+from negotiate.tui.app import NegotiateApp
+from negotiate.tui.start import StartScreen
+
+async def main():
+    app = NegotiateApp(load_content())
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not isinstance(app.screen, StartScreen):
+            await pilot.pause(0.001)
+        print(time.perf_counter() - started)
+
+asyncio.run(main())
+"""
+
+
+def launch_time(runs: int = 5) -> list[float]:
+    """Seconds from a fresh interpreter's first import to the start screen on display."""
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", LAUNCH], capture_output=True, text=True, check=True).stdout
+        times.append(float(out.strip().splitlines()[-1]))
+    return times
+
+
+async def key_to_table(presses: int) -> tuple[list[float], list[float]]:
+    """Seconds from a key press to the redrawn table (a tab switch, and a pass that redraws the
+    whole table), on crisis-2015 with one person and five bots."""
+    from negotiate.bots import default_lineup
+    from negotiate.content import load_content
+    from negotiate.engine import Game
+    from negotiate.tui.app import NegotiateApp
+    from negotiate.tui.session import Session
+
+    content = load_content()
+    lineup = default_lineup(Game(content, "crisis-2015").table)
+    seating = {s: None if s == "brandholm" else spec for s, spec in lineup.items()}
+    session = Session.new(content, "crisis-2015", 1, seating)
+    app = NegotiateApp(content, session, bot_delay=0)
+    tabs, passes = [], []
+    async with app.run_test(size=(120, 40)) as pilot:
+        for i in range(presses):
+            while session.game.current_seat != "brandholm" or app.screen.viewer != "brandholm":
+                if session.game.is_over:
+                    return tabs, passes
+                await pilot.pause(0.005)
+            started = time.perf_counter()
+            await pilot.press("12345"[i % 5])
+            await pilot.pause()
+            tabs.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            app.screen.refresh_table()
+            await pilot.pause()
+            passes.append(time.perf_counter() - started)
+            await pilot.press("p")
+    return tabs, passes
+
+
+def main(presses: int = 40) -> None:
+    os.environ.setdefault("NEGOTIATE_SAVES", tempfile.mkdtemp())
+    launch = launch_time()
+    print(f"launch to the start screen: median {statistics.median(launch) * 1e3:.0f} ms (of {len(launch)} runs)")
+    tabs, redraws = asyncio.run(key_to_table(presses))
+    for name, times in (("key press to a switched tab", tabs), ("a move to the redrawn table", redraws)):
+        times.sort()
+        print(
+            f"{name}, crisis-2015: median {statistics.median(times) * 1e3:.1f} ms, "
+            f"max {times[-1] * 1e3:.1f} ms (of {len(times)})"
+        )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 40)
