@@ -29,9 +29,9 @@ from negotiate.engine.moves import perform
 from negotiate.engine.rounds import strike
 from negotiate.engine.scoring import ScoreLine, breakdown
 from negotiate.engine.setup import new_state
-from negotiate.engine.state import Deal, GameState
+from negotiate.engine.state import GameState
 from negotiate.engine.table import Table
-from negotiate.engine.view import SeatView, view
+from negotiate.engine.view import Copies, SeatView, view
 
 
 class IllegalAction(ValueError):
@@ -52,7 +52,7 @@ class Game:
         self.rounds = rounds if self.table.scenario is not content.scenario(scenario) else None
         self.log: list[ActionModel] = []
         self.events: list[Event] = []
-        self._settled: dict[int, Deal] = {}  # views' copies of deals that never change again
+        self._copies = Copies()  # parts of the state that views share while unchanged
         state = new_state(self.table, seed)
         self.machine = RoundMachine(self.table, state)
         self._start(state)
@@ -90,7 +90,7 @@ class Game:
 
     def view(self, seat: str) -> SeatView:
         """All that a seat may see now."""
-        return view(self.table, self.state, seat, self.current_seat, self._settled)
+        return view(self.table, self.state, seat, self.current_seat, self._copies)
 
     def score(self, seat: str) -> list[ScoreLine]:
         """A seat's score and why, agenda included (a seat's own view has this too)."""
@@ -177,7 +177,7 @@ class Game:
 
     def _replay(self) -> None:
         """Rebuild the state from the scenario, the seed and the effective log."""
-        self._settled = {}
+        self._copies = Copies()
         self._start(new_state(self.table, self.seed))
         for action in self._effective():
             problem = legal.reason(self.table, self.state, action)

@@ -59,13 +59,12 @@ class SeatView(BaseModel):
     agendas: dict[str, str]
 
 
-def view(
-    table: Table, state: GameState, seat: str, turn: str | None, settled: dict[int, Deal] | None = None
-) -> SeatView:
-    """The seat's view of the state (a copy). With `settled`, copies of settled deals (which
-    never change again) are kept there and shared by later views of the same game."""
+def view(table: Table, state: GameState, seat: str, turn: str | None, copies: Copies | None = None) -> SeatView:
+    """The seat's view of the state (a copy). With `copies`, a game's views share the copies of
+    parts that have not changed since an earlier view (see `Copies`)."""
     if seat not in table.seats:
         raise KeyError(f"unknown seat {seat!r} (expected one of {', '.join(table.order)})")
+    copies = copies or Copies()
     over = state.phase == "game_over"
     return build(
         SeatView,  # built from a valid state: no need to validate it again
@@ -83,24 +82,61 @@ def view(
         shock_targets=list(state.shock_targets),
         trend=state.trend,
         global_tracks=dict(state.global_tracks),
-        seats=[clone(s, tracks=dict(s.tracks), stats=dict(s.stats)) for s in state.seats],
-        corridors=[clone(c) for c in state.corridors],
-        deals=[_copy(d, settled) for d in state.deals],
+        seats=[copies.seat(s) for s in state.seats],
+        corridors=[copies.corridor(i, c) for i, c in enumerate(state.corridors)],
+        deals=[copies.deal(d) for d in state.deals],
         evidence={term: list(state.hidden[term]) for term in state.revealed},
         messages=[m for m in state.messages if m.to is None or seat in (m.to, m.sender)],
         agenda=state.secrets[seat].agenda,
         hand=list(state.secrets[seat].hand),
         scores=dict(state.scores),
-        my_score=breakdown(table, state, seat),
+        my_score=copies.score(table, state, seat),
         winners=list(state.winners),
         agendas={s: state.secrets[s].agenda for s in table.order} if over else {},
     )
 
 
-def _copy(deal: Deal, settled: dict[int, Deal] | None) -> Deal:
-    if settled is None or deal.status not in SETTLED:
-        return copy_deal(deal)
-    copy = settled.get(deal.id)
-    if copy is None:
-        copy = settled[deal.id] = copy_deal(deal)
-    return copy
+class Copies:
+    """One game's copies of state parts for its views, each kept while the part is unchanged
+    (an unchanged part is cheaper to compare than to copy). A settled deal never changes
+    again, so a settled copy is not compared. A view may share them with other views: treat it as read-only."""
+
+    def __init__(self) -> None:
+        self._seats: dict[str, SeatState] = {}
+        self._corridors: dict[int, CorridorState] = {}
+        self._deals: dict[int, Deal] = {}
+        self._scores: dict[str, tuple[tuple, list[ScoreLine]]] = {}
+
+    def seat(self, seat: SeatState) -> SeatState:
+        copy = self._seats.get(seat.id)
+        if copy is None or copy.__dict__ != seat.__dict__:
+            copy = self._seats[seat.id] = clone(seat, tracks=dict(seat.tracks), stats=dict(seat.stats))
+        return copy
+
+    def corridor(self, index: int, corridor: CorridorState) -> CorridorState:
+        copy = self._corridors.get(index)
+        if copy is None or copy.__dict__ != corridor.__dict__:
+            copy = self._corridors[index] = clone(corridor)
+        return copy
+
+    def deal(self, deal: Deal) -> Deal:
+        copy = self._deals.get(deal.id)
+        if copy is None or (copy.status not in SETTLED and copy.__dict__ != deal.__dict__):
+            copy = self._deals[deal.id] = copy_deal(deal)
+        return copy
+
+    def score(self, table: Table, state: GameState, seat: str) -> list[ScoreLine]:
+        """The seat's score lines, worked out again when what they stand on moves: its tracks
+        and tallies, the global tracks, collapse, or the deals started (which never change)."""
+        own = state.seats[table.index[seat]]
+        key = (
+            tuple(own.tracks.items()),
+            tuple(own.stats.items()),
+            tuple(state.global_tracks.items()),
+            state.collapsed,
+            sum(1 for d in state.deals if d.starts is not None),
+        )
+        known = self._scores.get(seat)
+        if known is None or known[0] != key:
+            known = self._scores[seat] = (key, breakdown(table, state, seat))
+        return list(known[1])
