@@ -91,7 +91,7 @@ def belief(table: Table, view: SeatView) -> GameState:
 Measured = TrackScore | ThresholdScore | StatScore
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Valued:
     """Score rules that measure one track or tally, and the bounds of its value."""
 
@@ -336,6 +336,7 @@ class Outlook:
         self.evidence: Evidence = tuple((term, tuple(values)) for term, values in view.evidence.items())
         self._advocates: dict[tuple[str, int], bool] = {}
         self._now: dict[Key, float] = {}
+        self._points: dict[Valued, tuple[float, tuple[float, ...]]] = {}
 
     # --- forecasts -----------------------------------------------------------------------
 
@@ -367,10 +368,10 @@ class Outlook:
         for valued in self.reader.valued[seat]:
             change = changes.get(valued.key)
             if change:
-                now = self.current(valued.key)
+                now, points = self._points_now(valued)
                 new = min(valued.high, max(valued.low, now + change * rounds))
-                for rule in valued.rules:
-                    total += value_points(rule, new) - value_points(rule, now)
+                for rule, before in zip(valued.rules, points):
+                    total += value_points(rule, new) - before
         for deal_rule in self.reader.deal_rules[seat]:
             total += deal_rule.points * counts_for(deal_rule, seat, forecast.parties, forecast.terms)
         governance = self.state.global_tracks["governance"]
@@ -383,6 +384,14 @@ class Outlook:
                         total += bonus
         crisis = changes.get(("global", "crisis"))
         return total + self.collapse_value(seat, crisis * rounds) if crisis else total
+
+    def _points_now(self, valued: Valued) -> tuple[float, tuple[float, ...]]:
+        """What the tracks or tally of these rules stand at now, and the points each rule gives for it."""
+        known = self._points.get(valued)
+        if known is None:
+            now = self.current(valued.key)
+            known = self._points[valued] = (now, tuple(value_points(rule, now) for rule in valued.rules))
+        return known
 
     def _advocate(self, seat: str, level: int) -> bool:
         key = (seat, level)

@@ -29,7 +29,7 @@ from negotiate.engine.actions import (
     Suspend,
 )
 from negotiate.engine.deals import check_spec, describe_offer, shortfall
-from negotiate.engine.state import Deal, TermOffer, build
+from negotiate.engine.state import Deal, TermOffer, build, clone
 from negotiate.engine.table import Table
 
 CAPITAL = 0.6
@@ -90,6 +90,7 @@ class ScriptedBot:
         self.level = level.name
         self.name = table.name(seat)
         self.rng = random.Random(f"{seed}:{seat}:{personality.name}:{level.name}")
+        self.weights = [(_weighed(seat, name), weight) for name, weight in personality.weights.items()]
         self.reader: Reader | None = None
         self.memory: Memory | None = None
 
@@ -104,7 +105,7 @@ class ScriptedBot:
             action, why = self._implement(memory, legal)
         else:
             action, why = self._negotiate(memory, legal)
-        return action.model_copy(update={"reason": why})
+        return clone(action, reason=why)
 
     def _remember(self, view: SeatView) -> Memory:
         if self.reader is None:
@@ -494,10 +495,8 @@ class ScriptedBot:
         """What a package is worth to this bot: its score, its personality, and risk."""
         value = outlook.gain(self.seat, forecast, rounds, role_in_deal=milestones)
         traits = self.traits
-        for name, weight in traits.weights.items():
-            owner, _, track = name.rpartition(".")
-            key = (self.seat if owner == "self" else "global", track)
-            if track == "governance":
+        for key, weight in self.weights:
+            if key[1] == "governance":
                 value += weight * max(0, forecast.level - outlook.state.global_tracks["governance"])
             else:
                 value += weight * forecast.changes.get(key, 0.0) * rounds
@@ -566,6 +565,12 @@ class ScriptedBot:
             forecast.changes[(self.seat, track)] += gain
         forecast.changes[(self.seat, f"stat:{stat}")] += 1
         return outlook.gain(self.seat, forecast, 1, role_in_deal=False)
+
+
+def _weighed(seat: str, name: str) -> tuple[str, str]:
+    """What a personality's weight (e.g. "self.cohesion", "welfare") applies to, as a change key."""
+    owner, _, track = name.rpartition(".")
+    return (seat if owner == "self" else "global", track)
 
 
 def _covered(view: SeatView, but: int = 0) -> set[tuple[str, str | None, str | None]]:

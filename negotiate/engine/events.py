@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from negotiate.engine.state import build
+
 
 class Event(BaseModel):
     """One line of the game's story, public unless `to` names the only seat that may see it."""
@@ -30,4 +32,4 @@ class Story:
 
     def add(self, kind: str, text: str, to: str | None = None, card: str | None = None) -> None:
         state = self.state
-        self.events.append(Event(round=state.round, phase=state.phase, kind=kind, text=text, to=to, card=card))  # type: ignore[attr-defined]
+        self.events.append(build(Event, round=state.round, phase=state.phase, kind=kind, text=text, to=to, card=card))  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ from negotiate.engine.rounds import strike
 from negotiate.engine.scoring import ScoreLine, breakdown
 from negotiate.engine.setup import new_state
 from negotiate.engine.state import GameState
-from negotiate.engine.table import Table
+from negotiate.engine.table import table_for
 from negotiate.engine.view import Copies, SeatView, view
 
 
@@ -47,7 +47,7 @@ class Game:
 
     def __init__(self, content: Content, scenario: str | None = None, seed: int = 0, rounds: int | None = None):
         """A new game of a scenario (None: the default one). `rounds` plays only its first rounds."""
-        self.table = Table(content, _shortened(content.scenario(scenario), rounds))
+        self.table = table_for(content, _shortened(content.scenario(scenario), rounds))
         self.seed = seed
         self.rounds = rounds if self.table.scenario is not content.scenario(scenario) else None
         self.log: list[ActionModel] = []

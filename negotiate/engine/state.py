@@ -220,7 +220,7 @@ def clone(model: M, **changes: Any) -> M:
     return _assemble(type(model), fields, model.__pydantic_fields_set__)
 
 
-def build(kind: type[M], **fields: Any) -> M:
+def build(kind: type[M], /, **fields: Any) -> M:
     """A model from valid values, every field given: what `model_construct` does, without its
     overhead (views and listings build many models from a state already valid). Fields keep
     the model's order, as they would after validation."""

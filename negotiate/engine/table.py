@@ -63,3 +63,20 @@ class Table:
     @property
     def rounds(self) -> int:
         return len(self.scenario.years)
+
+
+_tables: dict[tuple[int, int], Table] = {}
+TABLES = 8
+"""Tables kept for reuse (the newest), so that games of one scenario share one table."""
+
+
+def table_for(content: Content, scenario: Scenario) -> Table:
+    """The table of a scenario, shared by the games that play it (a table never changes, and
+    what is worked out once per table, such as standard proposals, then serves them all)."""
+    key = (id(content), id(scenario))
+    table = _tables.get(key)
+    if table is None or table.content is not content or table.scenario is not scenario:
+        table = _tables[key] = Table(content, scenario)
+        if len(_tables) > TABLES:
+            _tables.pop(next(iter(_tables)), None)
+    return table
