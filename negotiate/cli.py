@@ -144,12 +144,12 @@ def cmd_play(args: argparse.Namespace) -> int:
         return 2
     if args.headless:
         return _headless(content, scenario.id, seed, lineup, args.save)
-    from negotiate.tui.saves import autosave_path
+    from negotiate.tui.saves import fresh_autosave
     from negotiate.tui.session import Session
 
     seating = {seat: None if seat in people else spec for seat, spec in lineup.items()}
     try:
-        session = Session.new(content, scenario.id, seed, seating, args.rounds, autosave=autosave_path())
+        session = Session.new(content, scenario.id, seed, seating, args.rounds, autosave=fresh_autosave())
     except ValueError as exc:
         print(f"negotiate: --rounds: {exc}", file=sys.stderr)
         return 2

@@ -196,3 +196,12 @@ async def test_an_app_killed_mid_game_resumes_at_its_last_action(content):
         await pilot.pause(0.1)
         assert app.screen.viewer == "dorvasa"
         assert resumed.game.current_seat == "dorvasa"
+
+
+def test_a_new_game_keeps_the_one_before_as_previous_game(content):
+    first = session_for(content, "classroom", {"aldermark"})
+    first.apply(first.game.legal_actions(first.game.current_seat)[0])
+    Session.new(content, "classroom", 9, first.seating, autosave=saves.fresh_autosave())
+    kept = saves.load(content, saves.folder() / saves.PREVIOUS)
+    assert digest(kept.game) == digest(first.game)
+    assert {info.name for info in saves.saves()} == {"autosave", "previous-game"}

@@ -18,6 +18,7 @@ from negotiate.engine import SaveError, read_save
 from negotiate.tui.session import Session, seating_from
 
 AUTOSAVE = "autosave.json"
+PREVIOUS = "previous-game.json"
 
 
 def folder() -> Path:
@@ -28,6 +29,15 @@ def folder() -> Path:
 
 def autosave_path() -> Path:
     return folder() / AUTOSAVE
+
+
+def fresh_autosave() -> Path:
+    """The autosave path for a new game. The game it held is kept as `previous-game` (in the
+    load list), so starting a new game never loses the one before."""
+    path = autosave_path()
+    if path.exists():
+        path.replace(path.with_name(PREVIOUS))
+    return path
 
 
 @dataclass(frozen=True)

@@ -311,7 +311,7 @@ class NewGameScreen(Screen[Session | None]):
         focused = self.focused
         hint = "Tab and shift+Tab move between fields; Enter or ↓ opens a list; s starts; Esc goes back."
         if saves.autosave_path().exists():
-            hint += "\nStarting replaces the game Continue would resume (keep it with ctrl+s at its table)."
+            hint += "\nThe game Continue would resume is kept as previous-game (Load a save)."
         if focused in self.seat_help:
             hint = self.seat_help[focused]
             value = str(cast(Select, focused).value)
@@ -372,7 +372,7 @@ class NewGameScreen(Screen[Session | None]):
                 seed,
                 seating,
                 None if rounds == len(self.scenario.years) else rounds,
-                autosave=saves.autosave_path(),
+                autosave=saves.fresh_autosave(),
             )
         except OSError as exc:
             self.say(f"⚠ Cannot write the autosave: {exc}")
