@@ -402,7 +402,8 @@ def event_line(session: Session, event: Event) -> Text:
     """One line of the log: the year, then what happened; bots' reasons dimmed and indented."""
     year = session.table.year(event.round)
     if event.kind == "reason":
-        return Text(f"       ↳ {event.text}", style="dim italic")
+        name, _, said = event.text.partition(": ")
+        return Text(f"   ↳ {said if said.startswith(name) else event.text}", style="dim italic")
     style = {"shock": "bold red", "trend": "bold", "end": "bold", "deal": "", "ratify": "", "pass": "dim"}
     text = Text(f"{year} ", style="dim")
     text.append(event.text, style=style.get(event.kind, ""))
