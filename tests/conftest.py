@@ -13,8 +13,16 @@ from negotiate.engine.actions import Pass
 from negotiate.engine.state import Deal, TermOffer
 
 
+@pytest.fixture(scope="session", autouse=True)
+def content_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests keep their content cache to themselves (subprocesses inherit it)."""
+    import os
+
+    os.environ["NEGOTIATE_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(scope="session")
-def content() -> Content:
+def content(content_cache: None) -> Content:
     return load_content()
 
 

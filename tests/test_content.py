@@ -446,3 +446,20 @@ def test_teacher_folder_with_a_new_scenario_and_shock_plays_to_the_end(folder: P
         assert game.is_over
         assert game.state.phase == "game_over"
         assert set(game.state.scores) == set(game.table.order)
+
+
+def test_content_is_cached_but_every_edit_is_read_afresh(folder: Path) -> None:
+    from negotiate.content import cache
+
+    first = load_content(folder)
+    assert list(cache.folder().glob("content-*.pickle")), "checked content is cached"
+    assert load_content(folder) == first
+    scenario = folder / "rules" / "scenarios" / "classroom.yaml"
+    text = scenario.read_text(encoding="utf-8")
+    scenario.write_text(text.replace("beats: 16", "beats: 17"), encoding="utf-8")  # same size, same moment
+    assert load_content(folder).scenarios["classroom"].rules.beats == 17
+    scenario.write_text(text.replace("beats: 16", "beats: lots"), encoding="utf-8")
+    with pytest.raises(ContentError):
+        load_content(folder)
+    with pytest.raises(ContentError):  # a broken folder is never cached
+        load_content(folder)

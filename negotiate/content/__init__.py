@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from negotiate.content.cache import cached
 from negotiate.content.check import check_all
-from negotiate.content.loader import ContentError, Problem, read_folder, shipped_root
+from negotiate.content.loader import FOLDERS, ContentError, Problem, read_folder, shipped_root
 from negotiate.content.schema import AgendaCard, Scenario, SeatType, ShockCard, Term, TrendCard
 
 __all__ = ["Content", "ContentError", "Problem", "load_content", "shipped_root"]
@@ -55,8 +56,15 @@ class Content:
 
 
 def load_content(root: Path | str | None = None) -> Content:
-    """Load and check a content folder (default: the shipped one); raises ContentError."""
+    """Load and check a content folder (default: the shipped one); raises ContentError. Content
+    that passed its checks before, unchanged, comes from the cache."""
     folder = Path(root) if root is not None else shipped_root()
+    if not folder.is_dir():
+        return _load(folder)  # says the folder is missing
+    return cached(folder, tuple(sub for sub, _ in FOLDERS), lambda: _load(folder))
+
+
+def _load(folder: Path) -> Content:
     found, problems, broken = read_folder(folder)
     index: dict[str, Any]
     index, more = check_all(
