@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from negotiate.bots import default_lineup, make_bot
 from negotiate.content import Content
 from negotiate.engine import Game
 from negotiate.engine.actions import (
@@ -783,3 +784,15 @@ def _agree_binding_deal(game) -> None:
     while game.current_seat != "zanoka":
         game.apply(Pass(seat=game.current_seat))
     game.apply(Accept(seat="zanoka", deal=1))
+
+
+def test_views_sharing_copies_are_the_views_made_afresh(content):
+    """A game's views reuse copies of unchanged parts: every one is what a view made from
+    scratch would be, whatever changed between them."""
+    game = Game(content, "crisis-2015", 3)
+    bots = {s: make_bot(game.table, s, spec, 3) for s, spec in default_lineup(game.table).items()}
+    while (seat := game.current_seat) is not None:
+        for other in game.table.order:
+            fresh = seat_view(game.table, game.state, other, seat).model_dump()
+            assert game.view(other).model_dump() == fresh, (game.state.round, game.state.phase, other)
+        game.apply(bots[seat].decide(game.view(seat), game.legal_actions(seat)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 from weakref import WeakKeyDictionary
 
 from negotiate.content.schema import DealScore, Forum, GovernanceScore, ScoreRule, StatScore, ThresholdScore, TrackScore
@@ -36,6 +37,7 @@ from negotiate.engine.table import Table
 
 Key = tuple[str, str]
 """What a change moves: (seat id, track), (seat id, "stat:<tally>"), or ("global", track)."""
+V = TypeVar("V")
 Evidence = tuple[tuple[str, tuple[int, ...]], ...]
 """Published evidence as a key: (term, measured effects) pairs."""
 
@@ -151,6 +153,10 @@ class Reader:
 
 PICTURES = 16
 """Pictures of flows a lens keeps (the newest): a round's seats and phases share one or two."""
+LEVERS = 64
+"""Sets of deals in force whose levers a lens keeps (the newest)."""
+READINGS = 4096
+"""Readings of terms a lens keeps (the newest)."""
 
 
 class Lens:
@@ -173,9 +179,7 @@ class Lens:
         key = (pressures, thresholds, tuple((lv.capacity, lv.enforcement, lv.protection) for lv in levers))
         known = self._pictures.get(key)
         if known is None:
-            known = self._pictures[key] = Picture(self, pressures, thresholds, levers)
-            if len(self._pictures) > PICTURES:
-                del self._pictures[next(iter(self._pictures))]
+            known = _keep(self._pictures, key, Picture(self, pressures, thresholds, levers), PICTURES)
         return known
 
     def _deal_levers(self, state: GameState) -> list[Levers]:
@@ -185,7 +189,7 @@ class Lens:
         )
         known = self._levers.get(key)
         if known is None:
-            known = self._levers[key] = corridor_levers(self.table, state)
+            known = _keep(self._levers, key, corridor_levers(self.table, state), LEVERS)
         return known
 
     def terms(self, offer: TermOffer, parties: tuple[str, ...], measured: list[int] | None) -> Terms:
@@ -193,7 +197,7 @@ class Lens:
         key = (_offer_key(offer), parties, tuple(measured) if measured else None)
         known = self._terms.get(key)
         if known is None:
-            known = self._terms[key] = self._read(offer, parties, measured)
+            known = _keep(self._terms, key, self._read(offer, parties, measured), READINGS)
         return known
 
     def _read(self, offer: TermOffer, parties: tuple[str, ...], measured: list[int] | None) -> Terms:
@@ -420,6 +424,14 @@ class Outlook:
                 up = min(valued.high, max(valued.low, now + spread * rounds))
                 total += abs(sum(value_points(r, up) - value_points(r, down) for r in valued.rules)) / 2
         return total
+
+
+def _keep(cache: dict[tuple, V], key: tuple, value: V, limit: int) -> V:
+    """Store a value in a cache that keeps only its newest `limit` entries."""
+    cache[key] = value
+    if len(cache) > limit:
+        cache.pop(next(iter(cache)), None)
+    return value
 
 
 def _offer_key(offer: TermOffer) -> tuple:

@@ -90,7 +90,7 @@ def view(table: Table, state: GameState, seat: str, turn: str | None, copies: Co
         agenda=state.secrets[seat].agenda,
         hand=list(state.secrets[seat].hand),
         scores=dict(state.scores),
-        my_score=copies.score(table, state, seat),
+        my_score=breakdown(table, state, seat),
         winners=list(state.winners),
         agendas={s: state.secrets[s].agenda for s in table.order} if over else {},
     )
@@ -99,13 +99,12 @@ def view(table: Table, state: GameState, seat: str, turn: str | None, copies: Co
 class Copies:
     """One game's copies of state parts for its views, each kept while the part is unchanged
     (an unchanged part is cheaper to compare than to copy). A settled deal never changes
-    again, so a settled copy is not compared. A view may share them with other views: treat it as read-only."""
+    again, so a settled copy is not compared. Views share these copies: treat them as read-only."""
 
     def __init__(self) -> None:
         self._seats: dict[str, SeatState] = {}
         self._corridors: dict[int, CorridorState] = {}
         self._deals: dict[int, Deal] = {}
-        self._scores: dict[str, tuple[tuple, list[ScoreLine]]] = {}
 
     def seat(self, seat: SeatState) -> SeatState:
         copy = self._seats.get(seat.id)
@@ -124,19 +123,3 @@ class Copies:
         if copy is None or (copy.status not in SETTLED and copy.__dict__ != deal.__dict__):
             copy = self._deals[deal.id] = copy_deal(deal)
         return copy
-
-    def score(self, table: Table, state: GameState, seat: str) -> list[ScoreLine]:
-        """The seat's score lines, worked out again when what they stand on moves: its tracks
-        and tallies, the global tracks, collapse, or the deals started (which never change)."""
-        own = state.seats[table.index[seat]]
-        key = (
-            tuple(own.tracks.items()),
-            tuple(own.stats.items()),
-            tuple(state.global_tracks.items()),
-            state.collapsed,
-            sum(1 for d in state.deals if d.starts is not None),
-        )
-        known = self._scores.get(seat)
-        if known is None or known[0] != key:
-            known = self._scores[seat] = (key, breakdown(table, state, seat))
-        return list(known[1])
