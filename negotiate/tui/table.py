@@ -18,8 +18,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList, RichLog, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from negotiate.engine import ActionModel, Event, IllegalAction
-from negotiate.engine.actions import Counter, Propose, SendMessage, SidePayment, Undo
+from negotiate.engine import ActionModel, Event, IllegalAction, SeatView
+from negotiate.engine.actions import Counter, Propose, SidePayment, Undo
 from negotiate.tui import panels
 from negotiate.tui.session import Session
 from negotiate.tui.words import PHASE_HELP, PHASES, action_line
@@ -122,7 +122,7 @@ class TableScreen(Screen[None]):
         self._write_log()
         self._fill_moves()
 
-    def _status(self, view) -> Text:  # noqa: ANN001 - a SeatView
+    def _status(self, view: SeatView) -> Text:
         game, table = self.session.game, self.session.table
         text = Text()
         if self.size.width >= 110:
@@ -160,9 +160,8 @@ class TableScreen(Screen[None]):
                 text.append(" TIME UP", style="bold red")
         return text
 
-    def _remember_flows(self, view) -> None:  # noqa: ANN001 - a SeatView
+    def _remember_flows(self, view: SeatView) -> None:
         """Keep each round's corridor flows as the rounds go by, so the World can show trends."""
-        self._flows.setdefault(view.round, {})
         self._flows[view.round] = {(c.origin, c.destination): (c.regular, c.irregular) for c in view.corridors}
 
     def _write_log(self) -> None:
@@ -207,8 +206,7 @@ class TableScreen(Screen[None]):
             moves.add_option(Option(action_line(self.session.table, action), id=key))
         if "side_payment" in kinds:
             moves.add_option(Option("Pay a side payment…", id=PAY))
-        if any(isinstance(a, SendMessage) for a in legal) or self.session.game.state.phase != "game_over":
-            moves.add_option(Option("Write a message… (m)", id=MESSAGE))
+        moves.add_option(Option("Write a message… (m)", id=MESSAGE))  # messages are legal on any turn
         if highlighted is not None and highlighted < moves.option_count:
             moves.highlighted = highlighted
 

@@ -37,12 +37,13 @@ def offer_line(table: Table, offer: TermOffer) -> str:
 
 
 def action_line(table: Table, action: ActionModel) -> str:
-    """What an action does, as a menu entry: "Accept deal #3", "Campaign in Vellara: raise cohesion"."""
+    """A listed move (not a proposal, payment or message: those have dialogs) as a menu entry:
+    "Accept deal #3", "Campaign in Vellara to raise its cohesion"."""
     kind = action.type  # type: ignore[attr-defined]
     fields = action.__dict__
     if kind == "pass":
         return "Pass (end your turn)"
-    if "deal" in fields and kind not in ("counter",):
+    if "deal" in fields:
         verb = {
             "accept": "Accept",
             "reject": "Reject",
@@ -54,27 +55,9 @@ def action_line(table: Table, action: ActionModel) -> str:
             "audit": "Audit",
         }[kind]
         return f"{verb} deal #{fields['deal']}"
-    if kind == "side_payment":
-        return f"Pay {fields['amount']} to {table.name(fields['to'])}"
     if kind == "campaign":
         way = "raise" if fields["direction"] > 0 else "lower"
         return f"Campaign in {table.name(fields['target'])} to {way} its cohesion"
     if kind == "publish_evidence":
         return f"Publish evidence on {table.terms[fields['term']].name}"
-    if kind == "message":
-        to = table.name(fields["to"]) if fields["to"] else "all"
-        return f"Message to {to}"
-    if kind in ("propose", "counter"):
-        verb = "Propose" if kind == "propose" else f"Counter deal #{fields['deal']} with"
-        terms = "; ".join(describe_offer(table, o) for o in fields["terms"])
-        return f"{verb}: {terms}"
     return kind.replace("_", " ").capitalize()
-
-
-def cost_line(table: Table, seat: str, kind: str) -> str:
-    """What using a power costs a seat, e.g. "costs 2 funds", or "" if free."""
-    spec = table.types[seat].actions.get(kind)  # type: ignore[call-overload]
-    if spec is None or not spec.cost:
-        return ""
-    tracks = table.types[seat].tracks
-    return "costs " + ", ".join(f"{n} {tracks[t].label.lower()}" for t, n in spec.cost.items())
