@@ -31,7 +31,7 @@ from negotiate.engine.flows import (
     split,
     totals,
 )
-from negotiate.engine.scoring import advocate, counts_for, value_points
+from negotiate.engine.scoring import advocated, counts_for, value_points
 from negotiate.engine.state import CorridorState, GameState, Secret, TermOffer, build
 from negotiate.engine.table import Table
 
@@ -338,7 +338,7 @@ class Outlook:
         self.picture = reader.lens.picture(self.state)
         self.drift = self.picture.drift
         self.evidence: Evidence = tuple((term, tuple(values)) for term, values in view.evidence.items())
-        self._advocates: dict[tuple[str, int], bool] = {}
+        self._advocated: dict[str, int] = {}
         self._now: dict[Key, float] = {}
         self._points: dict[Valued, tuple[float, tuple[float, ...]]] = {}
 
@@ -384,7 +384,7 @@ class Outlook:
                 total += value_points(milestone, forecast.level) - value_points(milestone, governance)
             if role_in_deal:
                 for level, bonus in self.table.scenario.rules.milestones.items():
-                    if forecast.level >= level and not self._advocate(seat, level):
+                    if forecast.level >= level > self._advocated_level(seat):
                         total += bonus
         crisis = changes.get(("global", "crisis"))
         return total + self.collapse_value(seat, crisis * rounds) if crisis else total
@@ -397,11 +397,11 @@ class Outlook:
             known = self._points[valued] = (now, tuple(value_points(rule, now) for rule in valued.rules))
         return known
 
-    def _advocate(self, seat: str, level: int) -> bool:
-        key = (seat, level)
-        if key not in self._advocates:
-            self._advocates[key] = advocate(self.table, self.state, seat, level)
-        return self._advocates[key]
+    def _advocated_level(self, seat: str) -> int:
+        known = self._advocated.get(seat)
+        if known is None:
+            known = self._advocated[seat] = advocated(self.table, self.state, seat)
+        return known
 
     def collapse_value(self, seat: str, crisis_change: float) -> float:
         """What a change in crisis pressure is worth to a seat: collapse takes most of its gains,

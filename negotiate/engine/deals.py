@@ -172,8 +172,8 @@ def window_applies(table: Table, state: GameState, deal: Deal) -> bool:
     return (
         state.window
         and deal.forum != "bilateral"
-        and any(table.receiving(p) for p in deal.parties)
-        and any(table.sending(p) for p in deal.parties)
+        and not table.receivers.isdisjoint(deal.parties)
+        and not table.senders.isdisjoint(deal.parties)
     )
 
 
@@ -196,8 +196,9 @@ def level_of(table: Table, forum: Forum, terms: Sequence[TermOffer], parties: Se
     convention) counts only when it binds both a receiving and a sending state: migration is
     not governed by one side alone."""
     level = FORUM_LEVEL[forum]
-    if any(table.receiving(p) for p in parties) and any(table.sending(p) for p in parties):
-        level = max([level] + [table.terms[o.term].governance for o in terms])
+    if not table.receivers.isdisjoint(parties) and not table.senders.isdisjoint(parties):
+        for offer in terms:
+            level = max(level, table.terms[offer.term].governance)
     return level
 
 

@@ -28,9 +28,9 @@ def breakdown(table: Table, state: GameState, seat: str, agenda: bool = True) ->
     if agenda:
         card = table.content.agendas[state.secrets[seat].agenda]
         lines += [ScoreLine("agenda", f"{card.name}: {r.label}", _points(table, state, seat, r)) for r in card.scoring]
-    reached = state.global_tracks["governance"]
+    reached = min(state.global_tracks["governance"], advocated(table, state, seat))
     for level, bonus in sorted(table.scenario.rules.milestones.items()):
-        if reached >= level and advocate(table, state, seat, level):
+        if reached >= level:
             lines.append(ScoreLine("milestone", f"Signed or championed governance level {level}", float(bonus)))
     if state.collapsed:
         gains = max(0.0, sum(line.points for line in lines))
@@ -45,14 +45,14 @@ def total(lines: list[ScoreLine]) -> float:
     return round(sum(line.points for line in lines), 1)
 
 
-def advocate(table: Table, state: GameState, seat: str, level: int) -> bool:
-    """Whether a seat signed, proposed, sponsored or endorsed a deal in force at this level."""
+def advocated(table: Table, state: GameState, seat: str) -> int:
+    """The highest governance level of the deals in force (or once in force) that a seat
+    signed, proposed, sponsored or endorsed (0 if none)."""
+    level = 0
     for deal in state.deals:
-        if deal.starts is None or not (seat in deal.parties or seat in deal.endorsers or seat == deal.proposer):
-            continue
-        if governance_level(table, deal) >= level:
-            return True
-    return False
+        if deal.starts is not None and (seat in deal.parties or seat in deal.endorsers or seat == deal.proposer):
+            level = max(level, governance_level(table, deal))
+    return level
 
 
 def _points(table: Table, state: GameState, seat: str, rule: ScoreRule) -> float:

@@ -224,7 +224,14 @@ def build(kind: type[M], /, **fields: Any) -> M:
     """A model from valid values, every field given: what `model_construct` does, without its
     overhead (views and listings build many models from a state already valid). Fields keep
     the model's order, as they would after validation."""
-    return _assemble(kind, {name: fields[name] for name in kind.model_fields}, set(fields))
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(kind.model_fields)
+    return _assemble(kind, {name: fields[name] for name in names}, set(fields))
+
+
+_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+"""Each model's field names, in order (reading `model_fields` has a cost)."""
 
 
 def _assemble(kind: type[M], fields: dict[str, Any], fields_set: set[str]) -> M:

@@ -21,6 +21,8 @@ class Table:
     terms: dict[str, Term] = field(init=False)
     regions: dict[str, tuple[str, ...]] = field(init=False)
     index: dict[str, int] = field(init=False)
+    receivers: frozenset[str] = field(init=False)
+    senders: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         seats = {s.id: s for s in self.scenario.seats}
@@ -38,6 +40,8 @@ class Table:
         object.__setattr__(self, "states", tuple(s for s in seats if types[s].state))
         object.__setattr__(self, "terms", terms)
         object.__setattr__(self, "regions", {r: tuple(ids) for r, ids in regions.items()})
+        object.__setattr__(self, "receivers", frozenset(s for s in seats if types[s].flow.pull is not None))
+        object.__setattr__(self, "senders", frozenset(s for s in seats if types[s].flow.push is not None))
 
     def name(self, seat_id: str) -> str:
         """A seat's display name (or the id, for the facilitator)."""
@@ -50,11 +54,11 @@ class Table:
 
     def receiving(self, seat_id: str) -> bool:
         """Whether a seat pulls people in (its type has a pull track)."""
-        return self.types[seat_id].flow.pull is not None
+        return seat_id in self.receivers
 
     def sending(self, seat_id: str) -> bool:
         """Whether a seat pushes people out (its type has a push track)."""
-        return self.types[seat_id].flow.push is not None
+        return seat_id in self.senders
 
     def year(self, round_index: int) -> int:
         """The year a round stands for."""
