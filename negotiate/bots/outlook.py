@@ -273,6 +273,8 @@ class Picture:
         self.totals = totals(self.flows)
         self.drift = _by_track(global_moves(lens.table, *self.totals))
         self._forecasts: dict[tuple, Forecast] = {}
+        self._corridors: dict[tuple, tuple[list[tuple[Key, float]], tuple[int, int, int]]] = {}
+        self._globals: dict[tuple[int, int, int], list[tuple[Key, float]]] = {}
 
     def forecast(
         self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], evidence: Evidence
@@ -309,20 +311,48 @@ class Picture:
         """Add how the corridors' flows change when the levers move by `extra`."""
         irregular, unprotected, excess = self.totals
         for i, (capacity, enforcement, protection) in extra.items():
+            moved, more = self._corridor_change(i, capacity, enforcement, protection)
+            for key, value in moved:
+                changes[key] += value
+            irregular += more[0]
+            unprotected += more[1]
+            excess += more[2]
+        for key, value in self._global_changes(irregular, unprotected, excess):
+            changes[key] += value
+
+    def _corridor_change(
+        self, i: int, capacity: float, enforcement: float, protection: float
+    ) -> tuple[list[tuple[Key, float]], tuple[int, int, int]]:
+        """How one corridor's seats and flow totals move when its levers move: worked out once
+        per lever change, for every package that makes it."""
+        key = (i, capacity, enforcement, protection)
+        known = self._corridors.get(key)
+        if known is None:
             lever, before = self.levers[i], self.flows[i]
             moved = Levers(lever.capacity + capacity, lever.enforcement + enforcement, lever.protection + protection)
             after = split(self.pressures[i], moved, self.thresholds[i])
-            if after != before:
-                for key, value in self.lens.people(self.lens.corridors[i], before, after):
-                    changes[key] += value
-                irregular += after.irregular - before.irregular
-                unprotected += after.unprotected - before.unprotected
-                excess += after.excess - before.excess
-        moved_globals = _by_track(global_moves(self.lens.table, irregular, unprotected, excess))
-        for track in moved_globals.keys() | self.drift.keys():
-            change = moved_globals.get(track, 0.0) - self.drift.get(track, 0.0)
-            if change:
-                changes[("global", track)] += change
+            if after == before:
+                known = ([], (0, 0, 0))
+            else:
+                known = (
+                    self.lens.people(self.lens.corridors[i], before, after),
+                    (after.irregular - before.irregular, after.unprotected - before.unprotected, after.excess - before.excess),
+                )
+            self._corridors[key] = known
+        return known
+
+    def _global_changes(self, irregular: int, unprotected: int, excess: int) -> list[tuple[Key, float]]:
+        """How the global tracks move against the drift when the flows' totals become these."""
+        key = (irregular, unprotected, excess)
+        known = self._globals.get(key)
+        if known is None:
+            moved = _by_track(global_moves(self.lens.table, irregular, unprotected, excess))
+            known = self._globals[key] = [
+                (("global", track), change)
+                for track in moved.keys() | self.drift.keys()
+                if (change := moved.get(track, 0.0) - self.drift.get(track, 0.0))
+            ]
+        return known
 
 
 class Outlook:
