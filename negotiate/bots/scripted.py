@@ -43,7 +43,7 @@ MARGIN = 0.5
 """How much a partner should gain, by the bot's reading, before a proposal is worth tabling."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Offer:
     """A term as the bot weighs it for a proposal: its gains per party, one round at a time."""
 
@@ -334,9 +334,10 @@ class ScriptedBot:
         short = sum(max(0.0, MARGIN - g) for g in others)
         return mine + self.traits.fairness * sum(others) - 2 * short
 
-    def _judge(self, outlook: Outlook, spec: Propose, rounds: int) -> Package | None:
-        """The exact forecast of a whole package: kept if every partner clearly gains."""
-        if check_spec(self.table, outlook.state, spec) is not None:
+    def _judge(self, outlook: Outlook, spec: Propose, rounds: int, checked: bool = False) -> Package | None:
+        """The exact forecast of a whole package: kept if every partner clearly gains (and it
+        can be tabled, unless already `checked`)."""
+        if not checked and check_spec(self.table, outlook.state, spec) is not None:
             return None
         forecast = outlook.forecast(spec.forum, spec.parties, spec.terms)
         mine = self._worth(outlook, forecast, rounds)
@@ -347,16 +348,17 @@ class ScriptedBot:
         return Package(spec, mine, theirs, self._score(mine, others))
 
     def _tune(self, outlook: Outlook, package: Package, rounds: int) -> Package:
-        """Try each parameter at its bounds; keep whatever the bot likes better."""
+        """Try each parameter at its bounds; keep whatever the bot likes better. (Parameters
+        within their bounds never make a package that can be tabled one that cannot.)"""
         best = package
         for i, offer in enumerate(package.spec.terms):
             for key, param in self.table.terms[offer.term].params.items():
                 for value in (param.min, param.max):
                     if offer.params.get(key, param.default) == value:
                         continue
-                    changed = offer.model_copy(update={"params": {**offer.params, key: value}})
+                    changed = clone(offer, params={**offer.params, key: value})
                     terms = [*best.spec.terms[:i], changed, *best.spec.terms[i + 1 :]]
-                    trial = self._judge(outlook, best.spec.model_copy(update={"terms": terms}), rounds)
+                    trial = self._judge(outlook, clone(best.spec, terms=terms), rounds, checked=True)
                     if trial is not None and trial.score > best.score:
                         best = trial
         return best
