@@ -32,7 +32,7 @@ from negotiate.engine.flows import (
     totals,
 )
 from negotiate.engine.scoring import advocated, counts_for, value_points
-from negotiate.engine.state import CorridorState, GameState, Secret, TermOffer, build
+from negotiate.engine.state import CorridorState, Deal, GameState, SeatState, Secret, TermOffer, build
 from negotiate.engine.table import Table
 
 Key = tuple[str, str]
@@ -170,9 +170,14 @@ class Lens:
         self._terms: dict[tuple, Terms] = {}
         self._levers: dict[tuple, list[Levers]] = {}
         self._pictures: dict[tuple, Picture] = {}
+        self._last: tuple[list[SeatState], list[CorridorState], list[Deal], Picture] | None = None
 
     def picture(self, state: GameState) -> Picture:
         """The corridors' flows in a (belief) state, shared with every state of the same flows."""
+        in_force = [d for d in state.deals if d.status == "in_force"]
+        last = self._last
+        if last is not None and _same(last[0], state.seats) and _same(last[1], state.corridors) and _same(last[2], in_force):
+            return last[3]  # views share their copies of unchanged parts: the same parts, the same flows
         levers = self._deal_levers(state)
         pressures = tuple(pressure(self.table, state, c)[0] for c in state.corridors)
         thresholds = tuple(c.threshold for c in state.corridors)
@@ -180,6 +185,7 @@ class Lens:
         known = self._pictures.get(key)
         if known is None:
             known = _keep(self._pictures, key, Picture(self, pressures, thresholds, levers), PICTURES)
+        self._last = (list(state.seats), list(state.corridors), in_force, known)
         return known
 
     def _deal_levers(self, state: GameState) -> list[Levers]:
@@ -462,6 +468,11 @@ def _keep(cache: dict[tuple, V], key: tuple, value: V, limit: int) -> V:
     if len(cache) > limit:
         cache.pop(next(iter(cache)), None)
     return value
+
+
+def _same(these: Sequence[object], those: Sequence[object]) -> bool:
+    """Whether two lists hold the very same objects."""
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those))
 
 
 def _offer_key(offer: TermOffer) -> tuple:
