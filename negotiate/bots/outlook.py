@@ -176,7 +176,12 @@ class Lens:
         """The corridors' flows in a (belief) state, shared with every state of the same flows."""
         in_force = [d for d in state.deals if d.status == "in_force"]
         last = self._last
-        if last is not None and _same(last[0], state.seats) and _same(last[1], state.corridors) and _same(last[2], in_force):
+        if (
+            last is not None
+            and _same(last[0], state.seats)
+            and _same(last[1], state.corridors)
+            and _same(last[2], in_force)
+        ):
             return last[3]  # views share their copies of unchanged parts: the same parts, the same flows
         levers = self._deal_levers(state)
         pressures = tuple(pressure(self.table, state, c)[0] for c in state.corridors)
@@ -342,7 +347,11 @@ class Picture:
             else:
                 known = (
                     self.lens.people(self.lens.corridors[i], before, after),
-                    (after.irregular - before.irregular, after.unprotected - before.unprotected, after.excess - before.excess),
+                    (
+                        after.irregular - before.irregular,
+                        after.unprotected - before.unprotected,
+                        after.excess - before.excess,
+                    ),
                 )
             self._corridors[key] = known
         return known

@@ -93,7 +93,8 @@ class Game:
         return view(self.table, self.state, seat, self.current_seat, self._copies)
 
     def score(self, seat: str) -> list[ScoreLine]:
-        """A seat's score and why, agenda included (a seat's own view has this too)."""
+        """A seat's score and why, its agenda included: for the seat's own eyes (or the game's
+        end). Worked out on request; views leave it out, as bots value outcomes themselves."""
         return breakdown(self.table, self.state, seat)
 
     def effective_log(self) -> list[ActionModel]:

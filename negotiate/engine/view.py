@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from negotiate.engine.scoring import ScoreLine, breakdown
 from negotiate.engine.state import (
     SETTLED,
     CorridorState,
@@ -54,7 +53,6 @@ class SeatView(BaseModel):
     agenda: str
     hand: list[Forecast]
     scores: dict[str, float]
-    my_score: list[ScoreLine]
     winners: list[str]
     agendas: dict[str, str]
 
@@ -90,7 +88,6 @@ def view(table: Table, state: GameState, seat: str, turn: str | None, copies: Co
         agenda=state.secrets[seat].agenda,
         hand=list(state.secrets[seat].hand),
         scores=dict(state.scores),
-        my_score=breakdown(table, state, seat),
         winners=list(state.winners),
         agendas={s: state.secrets[s].agenda for s in table.order} if over else {},
     )

@@ -4,6 +4,8 @@ functions of the view, so the table, tests and screenshots draw the same thing."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Group, RenderableType
 from rich.table import Table as Grid
 from rich.text import Text
@@ -11,6 +13,7 @@ from rich.text import Text
 from negotiate.content.schema import GOVERNANCE_LEVELS
 from negotiate.engine import SeatView
 from negotiate.engine.deals import describe
+from negotiate.engine.scoring import ScoreLine
 from negotiate.engine.state import CorridorState, Deal
 from negotiate.engine.table import Table
 
@@ -178,8 +181,9 @@ def answer(deal: Deal, party: str) -> str:
     return "…"
 
 
-def own_cards(table: Table, view: SeatView) -> Group:
-    """The seat's secret agenda, its hand of forecasts, its score so far and its powers."""
+def own_cards(table: Table, view: SeatView, score: Sequence[ScoreLine]) -> Group:
+    """The seat's secret agenda, its hand of forecasts, its score so far (`score`, its lines)
+    and its powers."""
     content = table.content
     agenda = content.agendas[view.agenda]
     out: list[RenderableType] = [Text(f"{table.name(view.seat)} — {table.types[view.seat].name}", style="bold")]
@@ -192,9 +196,9 @@ def own_cards(table: Table, view: SeatView) -> Group:
             trend_card = content.trends[card.card]
             out.append(Text(f"  {table.year(card.round)}: {trend_card.name}. {trend_card.text}"))
     out.append(Text("\nYour score so far", style="bold"))
-    for line in view.my_score:
+    for line in score:
         out.append(Text(f"  {line.points:>6g}  {line.label} ({line.source})"))
-    out.append(Text(f"  {sum(line.points for line in view.my_score):>6.1f}  total", style="bold"))
+    out.append(Text(f"  {sum(line.points for line in score):>6.1f}  total", style="bold"))
     powers = table.types[view.seat].actions
     if powers:
         out.append(Text("\nYour powers", style="bold"))

@@ -114,7 +114,9 @@ class TableScreen(Screen[None]):
         self.query_one("#side-deals", Static).update(board)
         secret = self.viewer is not None
         self.query_one("#you-panel", Static).update(
-            panels.own_cards(table, view) if secret else Text("Pass the keyboard: nothing private is shown.")
+            panels.own_cards(table, view, game.score(view.seat))
+            if secret
+            else Text("Pass the keyboard: nothing private is shown.")
         )
         self.query_one("#mail-panel", Static).update(
             panels.messages(table, view) if secret else Text("Pass the keyboard: nothing private is shown.")
