@@ -32,7 +32,7 @@ from negotiate.engine.flows import (
     totals,
 )
 from negotiate.engine.scoring import advocated, counts_for, value_points
-from negotiate.engine.state import CorridorState, Deal, GameState, SeatState, Secret, TermOffer, build
+from negotiate.engine.state import CorridorState, Deal, GameState, Secret, TermOffer, build
 from negotiate.engine.table import Table
 
 Key = tuple[str, str]
@@ -170,19 +170,10 @@ class Lens:
         self._terms: dict[tuple, Terms] = {}
         self._levers: dict[tuple, list[Levers]] = {}
         self._pictures: dict[tuple, Picture] = {}
-        self._last: tuple[list[SeatState], list[CorridorState], list[Deal], Picture] | None = None
+        self._last_levers: tuple[list[Deal], list[Levers]] | None = None
 
     def picture(self, state: GameState) -> Picture:
         """The corridors' flows in a (belief) state, shared with every state of the same flows."""
-        in_force = [d for d in state.deals if d.status == "in_force"]
-        last = self._last
-        if (
-            last is not None
-            and _same(last[0], state.seats)
-            and _same(last[1], state.corridors)
-            and _same(last[2], in_force)
-        ):
-            return last[3]  # views share their copies of unchanged parts: the same parts, the same flows
         levers = self._deal_levers(state)
         pressures = tuple(pressure(self.table, state, c)[0] for c in state.corridors)
         thresholds = tuple(c.threshold for c in state.corridors)
@@ -190,17 +181,19 @@ class Lens:
         known = self._pictures.get(key)
         if known is None:
             known = _keep(self._pictures, key, Picture(self, pressures, thresholds, levers), PICTURES)
-        self._last = (list(state.seats), list(state.corridors), in_force, known)
         return known
 
     def _deal_levers(self, state: GameState) -> list[Levers]:
         """The corridors' levers from the deals in force, known by those deals' parties and terms."""
-        key = tuple(
-            (tuple(d.parties), tuple(_offer_key(o) for o in d.terms)) for d in state.deals if d.status == "in_force"
-        )
+        in_force = [d for d in state.deals if d.status == "in_force"]
+        last = self._last_levers
+        if last is not None and _same(last[0], in_force):
+            return last[1]  # views share their copies of unchanged deals: the same deals, the same levers
+        key = tuple((tuple(d.parties), tuple(_offer_key(o) for o in d.terms)) for d in in_force)
         known = self._levers.get(key)
         if known is None:
             known = _keep(self._levers, key, corridor_levers(self.table, state), LEVERS)
+        self._last_levers = (in_force, known)
         return known
 
     def terms(self, offer: TermOffer, parties: tuple[str, ...], measured: list[int] | None) -> Terms:
