@@ -300,7 +300,9 @@ class ScriptedBot:
     def _build(self, parties: tuple[str, ...], offers: list[Offer]) -> list[TermOffer]:
         """Greedy package building on summed single-term gains: add the term that most raises
         the package's score (the bot's gain, what partners need, and its fairness)."""
+        partners = [p for p in parties if p != self.seat]
         chosen: list[Offer] = []
+        mine, theirs = 0.0, [0.0 for _ in partners]  # the chosen terms' summed gains
         binding: set[str] = set()
         score = float("-inf")
         for _ in range(self.skill.package):
@@ -309,24 +311,22 @@ class ScriptedBot:
                 kind = self.table.terms[offer.offer.term].binding
                 if offer in chosen or (kind != "any" and binding - {kind}):
                     continue
-                trial = self._package_score(parties, [*chosen, offer])
+                gains = offer.gains
+                trial = self._score(mine + gains[self.seat], [t + gains.get(p, 0.0) for t, p in zip(theirs, partners)])
                 if trial > score and (best is None or trial > best[0]):
                     best = (trial, offer)
             if best is None:
                 break
-            score = best[0]
-            chosen.append(best[1])
-            kind = self.table.terms[best[1].offer.term].binding
+            score, offer = best
+            chosen.append(offer)
+            mine += offer.gains[self.seat]
+            theirs = [t + offer.gains.get(p, 0.0) for t, p in zip(theirs, partners)]
+            kind = self.table.terms[offer.offer.term].binding
             if kind != "any":
                 binding.add(kind)
-        if not chosen or sum(o.gains[self.seat] for o in chosen) <= 0:
+        if not chosen or mine <= 0:
             return []
         return [o.offer for o in chosen]
-
-    def _package_score(self, parties: Sequence[str], chosen: Sequence[Offer]) -> float:
-        mine = sum(o.gains[self.seat] for o in chosen)
-        others = [sum(o.gains.get(p, 0.0) for o in chosen) for p in parties if p != self.seat]
-        return self._score(mine, others)
 
     def _score(self, mine: float, others: Sequence[float]) -> float:
         """How much the bot likes a package: its own gain, a share of the partners' (its

@@ -31,7 +31,7 @@ from negotiate.engine.actions import (
     Withdraw,
 )
 from negotiate.engine.deals import OPEN, check_spec, lead_cost, pending_ratification, shortfall
-from negotiate.engine.state import FACILITATOR, Deal, GameState, TermOffer, build
+from negotiate.engine.state import FACILITATOR, Deal, GameState, TermOffer, build, clone
 from negotiate.engine.table import Table
 
 PLAYER_PHASES = ("negotiation", "ratification", "implementation")
@@ -378,7 +378,7 @@ def _counters(table: Table, state: GameState, seat: str, deal: Deal) -> list[Act
             value = offer.params.get(key, spec.default)
             for step in (-1, 1):
                 if spec.min <= value + step <= spec.max:
-                    changed = offer.model_copy(update={"params": {**offer.params, key: value + step}})
+                    changed = clone(offer, params={**offer.params, key: value + step})
                     terms = deal.terms[:i] + [changed] + deal.terms[i + 1 :]
                     out.append(build(Counter, terms=terms, **base))
         if len(deal.terms) > 1:
