@@ -6,7 +6,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import pytest
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Input, MarkdownViewer, OptionList, RadioButton, Select, Static
 
 from negotiate.bots import BotSpec, default_lineup
@@ -15,7 +17,7 @@ from negotiate.tui import saves
 from negotiate.tui.app import NegotiateApp
 from negotiate.tui.rulebook import RulebookScreen
 from negotiate.tui.session import Session
-from negotiate.tui.start import LoadScreen, NewGameScreen, StartScreen, preset_rounds
+from negotiate.tui.start import LENGTHS, LoadScreen, NewGameScreen, StartScreen, preset_rounds
 
 Script = Callable[[NegotiateApp, Pilot], Awaitable[None]]
 
@@ -41,6 +43,11 @@ def run(content, script: Script, size: tuple[int, int] = (80, 24)) -> None:
 
 def text(app: NegotiateApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
+
+
+def painted(widget: Widget) -> list[str]:
+    """The characters a widget paints, row by row, without colour: what a monochrome terminal shows."""
+    return [strip.text for strip in widget.render_lines(Region(0, 0, *widget.outer_size))]
 
 
 async def new_game(app: NegotiateApp, pilot: Pilot) -> NewGameScreen:
@@ -121,6 +128,36 @@ def test_length_presets_play_the_right_rounds(content, begun):
         await pilot.pause()
         [session] = begun
         assert session.game.rounds == 4 and session.table.scenario.years == [2018, 2020, 2022, 2024]
+
+    run(content, script)
+
+
+def test_the_chosen_length_reads_without_colour(content, begun):
+    """The chosen length preset is marked by a character, not by colour alone."""
+
+    async def script(app, pilot):
+        screen = await new_game(app, pilot)
+
+        def marks() -> dict[str, str]:
+            """What each preset's row shows before its label."""
+            out = {}
+            for preset in LENGTHS:
+                button = screen.query_one(f"#{preset}", RadioButton)
+                [row] = painted(button)
+                out[preset] = row[: row.index(str(button.label))]
+            return out
+
+        chosen, other = marks()["full"], marks()["short"]
+        assert chosen.strip() != other.strip(), f"{chosen!r} and {other!r} differ only in colour"
+        assert len(chosen) == len(other)
+        assert marks() == {"full": chosen, "short": other, "quick": other}
+        screen.query_one("#length").focus()
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert marks() == {"full": other, "short": other, "quick": chosen}
+        await pilot.press("s")
+        await pilot.pause()
+        assert begun[0].game.rounds == 4
 
     run(content, script)
 

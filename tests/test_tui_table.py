@@ -8,6 +8,8 @@ import html
 import re
 
 import pytest
+from textual.geometry import Region
+from textual.widget import Widget
 
 from negotiate.bots import default_lineup
 from negotiate.content import Content
@@ -33,6 +35,11 @@ def screen_text(app: NegotiateApp) -> str:
     """Everything on screen now, as plain text (from the SVG screenshot)."""
     svg = app.export_screenshot()
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+def painted(widget: Widget) -> list[str]:
+    """The characters a widget paints, row by row, without colour: what a monochrome terminal shows."""
+    return [strip.text for strip in widget.render_lines(Region(0, 0, *widget.outer_size))]
 
 
 async def until(pilot, condition, steps: int = 400) -> None:
@@ -145,6 +152,48 @@ async def test_the_composer_says_why_a_deal_is_invalid_and_stays_open(content):
         await pilot.press("ctrl+enter")
         await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
         assert session.game.log[0].type == "propose"
+
+
+async def test_the_composer_ticks_read_without_colour(content):
+    """Ticked parties and the binding box are marked by characters, not by colour alone."""
+    from textual.widgets import Checkbox, SelectionList
+
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        composer, table = app.screen, session.table
+        parties, binding = composer.query_one("#parties", SelectionList), composer.query_one("#binding", Checkbox)
+
+        def mark(widget: Widget, label: str) -> str:
+            """What the widget shows before `label` on its row."""
+            row = next(row for row in painted(widget) if label in row)
+            return row[: row.index(label)]
+
+        def party_marks() -> dict[str, str]:
+            return {seat: mark(parties, f"{table.name(seat)} (") for seat in table.order}
+
+        ticked, unticked = party_marks()["brandholm"], party_marks()["surannah"]
+        assert ticked.strip() != unticked.strip(), f"{ticked!r} and {unticked!r} differ only in colour"
+        assert len(ticked) == len(unticked)
+        assert party_marks() == {seat: ticked if seat == "brandholm" else unticked for seat in table.order}
+        parties.focus()
+        await pilot.press(*["down"] * table.order.index("surannah"), "space")
+        await pilot.pause(0.05)
+        assert parties.selected == ["brandholm", "surannah"]
+        assert party_marks() == {
+            seat: ticked if seat in ("brandholm", "surannah") else unticked for seat in table.order
+        }
+
+        off = mark(binding, "binding")
+        binding.focus()
+        await pilot.press("space")
+        await pilot.pause(0.05)
+        assert binding.value
+        on = mark(binding, "binding")
+        assert on.strip() != off.strip() and len(on) == len(off)
 
 
 async def test_the_facilitator_pauses_undoes_and_ends_the_phase(content):

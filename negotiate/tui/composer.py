@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from negotiate.engine import ActionModel
 from negotiate.engine.actions import Counter, DealSpec, Propose
 from negotiate.engine.state import TermOffer
+from negotiate.tui.marks import Checkbox, SelectionList
 from negotiate.tui.preview import effect_text, preview
 from negotiate.tui.session import Session
 from negotiate.tui.words import offer_line

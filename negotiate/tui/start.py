@@ -15,12 +15,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, OptionList, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Footer, Input, Label, OptionList, RadioSet, Select, Static
 from textual.widgets.option_list import Option
 
 from negotiate.bots import LEVELS, PERSONALITIES, BotSpec, default_lineup
 from negotiate.engine import Game, SaveError
 from negotiate.tui import saves
+from negotiate.tui.marks import RadioButton
 from negotiate.tui.session import HUMAN, Session
 
 if TYPE_CHECKING:
