@@ -22,7 +22,7 @@ from negotiate.bots import (
 from negotiate.bots.outlook import Outlook, Reader
 from negotiate.content import Content
 from negotiate.engine import Game
-from negotiate.engine.actions import SeatAction
+from negotiate.engine.actions import SeatAction, SidePayment
 from negotiate.engine.state import TermOffer
 from negotiate.engine.view import view
 from negotiate.sim import simulate
@@ -152,3 +152,58 @@ def test_the_outlook_values_a_pathway_by_the_seats_objectives(content: Content):
     assert forecast.spread[("brandholm", "cohesion")] == 1
     assert outlook.gain("brandholm", forecast, 2) > 0 and outlook.gain("surannah", forecast, 2) > 0
     assert outlook.spread_cost("brandholm", forecast, 2) > 0
+
+
+def _answer_to(game: Game, proposal: SeatAction, bots: dict, person: str) -> SeatAction | None:
+    """Table a person's proposal, let the bots play until the partner answers it, and return
+    that answer (None if the partner never had to answer)."""
+    game.apply(proposal)
+    deal_id = len(game.state.deals)
+    while game.current_seat not in (None, person) and game.state.deals[deal_id - 1].status == "open":
+        seat = game.current_seat
+        action = bots[seat].decide(game.view(seat), game.legal_actions(seat))
+        if getattr(action, "deal", None) == deal_id:
+            return action
+        game.apply(action)
+    return None
+
+
+def test_a_side_payment_buys_a_bot_s_yes_and_the_bot_says_so(content: Content):
+    """A bot that turns down a person's proposal takes it when the person has paid it enough
+    first, and names the payment in its reason."""
+    scenario, seed, person = "crisis-2015", 3, "brandholm"
+    table = Game(content, scenario, seed).table
+    lineup = default_lineup(table)
+
+    def start() -> tuple[Game, dict]:
+        game = Game(content, scenario, seed)
+        bots = {s: make_bot(table, s, lineup[s], seed) for s in table.order if s != person}
+        while game.current_seat != person:
+            game.apply(
+                bots[game.current_seat].decide(game.view(game.current_seat), game.legal_actions(game.current_seat))
+            )
+        return game, bots
+
+    def bought(proposal: SeatAction, partner: str) -> SeatAction | None:
+        game, bots = start()
+        game.apply(SidePayment(seat=person, to=partner, amount=5))
+        while game.current_seat != person:
+            game.apply(
+                bots[game.current_seat].decide(game.view(game.current_seat), game.legal_actions(game.current_seat))
+            )
+        return _answer_to(game, proposal, bots, person)
+
+    game, _ = start()
+    proposals = [p for p in game.legal_actions(person) if p.type == "propose" and p.forum == "bilateral"]
+    found = 0
+    for proposal in proposals:
+        partner = next(p for p in proposal.parties if p != person)
+        fresh, bots = start()
+        unpaid = _answer_to(fresh, proposal, bots, person)
+        if unpaid is None or unpaid.type != "reject":
+            continue
+        paid = bought(proposal, partner)
+        if paid is not None and paid.type == "accept":
+            assert f"{table.name(person)} paid it 5" in paid.reason
+            found += 1
+    assert found, "no refused proposal was ever accepted after a payment"

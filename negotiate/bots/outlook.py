@@ -78,6 +78,7 @@ def belief(table: Table, view: SeatView) -> GameState:
         corridors=view.corridors,
         deals=view.deals,
         messages=view.messages,
+        payments=view.payments,
         revealed=list(view.evidence),
         secrets={view.seat: build(Secret, agenda=view.agenda, hand=list(view.hand))},
         hidden=dict(view.evidence),
@@ -196,7 +197,7 @@ class Lens:
         self._last_levers = (in_force, known)
         return known
 
-    def terms(self, offer: TermOffer, parties: tuple[str, ...], measured: list[int] | None) -> Terms:
+    def terms(self, offer: TermOffer, parties: tuple[str, ...], measured: Sequence[int] | None) -> Terms:
         """What one term does in a deal with these parties, given its published evidence."""
         key = (_offer_key(offer), parties, tuple(measured) if measured else None)
         known = self._terms.get(key)
@@ -204,7 +205,7 @@ class Lens:
             known = _keep(self._terms, key, self._read(offer, parties, measured), READINGS)
         return known
 
-    def _read(self, offer: TermOffer, parties: tuple[str, ...], measured: list[int] | None) -> Terms:
+    def _read(self, offer: TermOffer, parties: tuple[str, ...], measured: Sequence[int] | None) -> Terms:
         table = self.table
         term = table.terms[offer.term]
         params = full_params(term, offer)

@@ -29,7 +29,7 @@ from negotiate.engine.actions import (
     Suspend,
 )
 from negotiate.engine.deals import check_spec, describe_offer, shortfall
-from negotiate.engine.state import Deal, TermOffer, build, clone
+from negotiate.engine.state import Deal, Payment, TermOffer, build, clone
 from negotiate.engine.table import Table
 
 CAPITAL = 0.6
@@ -41,6 +41,9 @@ COUNTERS = 2
 """Counter-proposals a bot makes in one round at most, so that haggling ends."""
 MARGIN = 0.5
 """How much a partner should gain, by the bot's reading, before a proposal is worth tabling."""
+RECIPROCITY = 1.0
+"""Points a bot will give up, in answering a seat's proposal, per unit of side payment that seat
+made to it this round or the last: a payment buys a favour, once."""
 
 
 @dataclass(eq=False)
@@ -93,6 +96,7 @@ class ScriptedBot:
         self.weights = [(_weighed(seat, name), weight) for name, weight in personality.weights.items()]
         self.reader: Reader | None = None
         self.memory: Memory | None = None
+        self.favours: list[tuple[int, str, float]] = []  # (round, payer, points) given back for payments
 
     # --- deciding ------------------------------------------------------------------------
 
@@ -157,11 +161,18 @@ class ScriptedBot:
         if deal.forum == "global":
             if value > 0:
                 return accept, f"{self.name} votes yes on deal #{deal.id}: {why}"
+            if self._return_favour(view, deal, -value + 0.01):
+                return accept, f"{self.name} votes yes on deal #{deal.id}: {why}, but {self._payers(view, deal)}"
             return reject, f"{self.name} votes no on deal #{deal.id}: {why}"
         reserve = self._reserve()
         aim = self._aspiration(memory)
         if value >= aim or (value >= reserve and deal.id in memory.held):
             return accept, f"{self.name} accepts deal #{deal.id}: {why} (it asks {aim:+.1f} by now)"
+        if self._return_favour(view, deal, aim - value):
+            return accept, (
+                f"{self.name} accepts deal #{deal.id}: {why}, short of the {aim:+.1f} it asks, "
+                f"but {self._payers(view, deal)}"
+            )
         if memory.counters < COUNTERS:
             counter = self._counter(memory, deal, by_type.get("counter", []), max(aim, value + 0.5))
             if counter is not None:
@@ -173,6 +184,32 @@ class ScriptedBot:
                 return None
             return accept, f"{self.name} accepts deal #{deal.id} at last: {why}"
         return reject, f"{self.name} rejects deal #{deal.id}: {why}, worse than no deal over {rounds} rounds"
+
+    def _goodwill(self, view: SeatView, deal: Deal) -> float:
+        """Points of goodwill toward a deal: side payments to this bot, this round or the last,
+        from its proposer or the parties that accepted it, less the favours already returned."""
+        friends = {deal.proposer, *deal.accepted}
+        paid = sum(p.amount for p in _payments_to(view, self.seat) if p.sender in friends)
+        returned = sum(points for rnd, payer, points in self.favours if rnd >= view.round - 1 and payer in friends)
+        return RECIPROCITY * paid - returned
+
+    def _return_favour(self, view: SeatView, deal: Deal, shortfall: float) -> bool:
+        """Whether goodwill covers what a deal falls short by; if so, the favour is returned."""
+        if shortfall > self._goodwill(view, deal):
+            return False
+        friends = {deal.proposer, *deal.accepted}
+        payer = next(p.sender for p in reversed(_payments_to(view, self.seat)) if p.sender in friends)
+        self.favours.append((view.round, payer, shortfall))
+        return True
+
+    def _payers(self, view: SeatView, deal: Deal) -> str:
+        """Who paid this bot for a deal, in words."""
+        friends = {deal.proposer, *deal.accepted}
+        paid: dict[str, int] = {}
+        for p in _payments_to(view, self.seat):
+            if p.sender in friends:
+                paid[p.sender] = paid.get(p.sender, 0) + p.amount
+        return " and ".join(f"{self.table.name(s)} paid it {n}" for s, n in paid.items())
 
     def _counter(
         self, memory: Memory, deal: Deal, counters: Sequence[ActionModel], aim: float
@@ -583,6 +620,11 @@ def _covered(view: SeatView, but: int = 0) -> set[tuple[str, str | None, str | N
         if d.status in ("agreed", "ratified", "in_force") and d.id != but
         for o in d.terms
     }
+
+
+def _payments_to(view: SeatView, seat: str) -> list[Payment]:
+    """Side payments made to a seat this round and the last."""
+    return [p for p in view.payments if p.to == seat and p.round >= view.round - 1]
 
 
 def _deal(view: SeatView, deal_id: int) -> Deal:

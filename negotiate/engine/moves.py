@@ -28,7 +28,7 @@ from negotiate.engine.deals import describe, full_params, lead_cost, narrow, sho
 from negotiate.engine.effects import move_seat
 from negotiate.engine.events import Story
 from negotiate.engine.legal import implementation_options
-from negotiate.engine.state import Deal, GameState, Message
+from negotiate.engine.state import Deal, GameState, Message, Payment, build
 from negotiate.engine.table import Table
 
 
@@ -156,6 +156,7 @@ def _side_payment(table: Table, state: GameState, action: SidePayment, story: St
     why = f"side payment from {table.name(action.seat)} to {table.name(action.to)}"
     move_seat(table, state, action.seat, "budget", -action.amount, why, story)
     move_seat(table, state, action.to, "budget", action.amount, why, story)
+    state.payments.append(build(Payment, round=state.round, sender=action.seat, to=action.to, amount=action.amount))
 
 
 def _endorse(table: Table, state: GameState, action: Endorse, story: Story) -> None:

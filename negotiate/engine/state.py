@@ -128,6 +128,15 @@ class Message(FrozenModel):
     text: str
 
 
+class Payment(FrozenModel):
+    """A side payment, public once made: who paid whom how much, in which round."""
+
+    round: int
+    sender: str
+    to: str
+    amount: int
+
+
 class GameState(StateModel):
     """Everything about one game at one moment. Secrets are kept apart from public parts."""
 
@@ -151,6 +160,7 @@ class GameState(StateModel):
     corridors: list[CorridorState]
     deals: list[Deal] = Field(default_factory=list)
     messages: list[Message] = Field(default_factory=list)
+    payments: list[Payment] = Field(default_factory=list)
     revealed: list[str] = Field(default_factory=list, description="terms whose evidence is published")
     secrets: dict[str, Secret]
     hidden: dict[str, list[int]] = Field(default_factory=dict, description="true offsets, by term")
@@ -183,6 +193,7 @@ class GameState(StateModel):
             corridors=[clone(c) for c in self.corridors],
             deals=[d if d.status in SETTLED else copy_deal(d) for d in self.deals],
             messages=list(self.messages),
+            payments=list(self.payments),
             revealed=list(self.revealed),
             shock_targets=list(self.shock_targets),
             lapses={k: list(v) for k, v in self.lapses.items()},

@@ -17,6 +17,7 @@ from negotiate.engine.state import (
     Forecast,
     GameState,
     Message,
+    Payment,
     Phase,
     SeatState,
     build,
@@ -50,6 +51,7 @@ class SeatView(BaseModel):
     deals: list[Deal]
     evidence: dict[str, list[int]]
     messages: list[Message]
+    payments: list[Payment]
     agenda: str
     hand: list[Forecast]
     scores: dict[str, float]
@@ -85,6 +87,7 @@ def view(table: Table, state: GameState, seat: str, turn: str | None, copies: Co
         deals=[copies.deal(d) for d in state.deals],
         evidence={term: list(state.hidden[term]) for term in state.revealed},
         messages=[m for m in state.messages if m.to is None or seat in (m.to, m.sender)],
+        payments=list(state.payments),
         agenda=state.secrets[seat].agenda,
         hand=list(state.secrets[seat].hand),
         scores=dict(state.scores),
