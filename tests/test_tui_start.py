@@ -57,6 +57,18 @@ async def new_game(app: NegotiateApp, pilot: Pilot) -> NewGameScreen:
     return app.screen
 
 
+def test_enter_on_the_menu_opens_the_highlighted_entry(content, begun):
+    async def script(app, pilot):
+        await pilot.press("enter")  # New game is highlighted when there is no game to continue
+        await pilot.pause()
+        assert isinstance(app.screen, NewGameScreen)
+        await pilot.press("escape", "down", "enter")  # Continue is disabled: down skips to Load a save
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen)
+
+    run(content, script)
+
+
 def test_new_game_with_defaults_seats_a_person_first_and_default_bots(content, begun):
     async def script(app, pilot):
         screen = await new_game(app, pilot)

@@ -119,8 +119,8 @@ class StartScreen(Screen[None]):
         menu.focus()
 
     @on(OptionList.OptionSelected, "#menu")
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        self.run_action("app.quit" if event.option.id == "quit" else str(event.option.id))
+    async def chosen(self, event: OptionList.OptionSelected) -> None:
+        await self.run_action("app.quit" if event.option.id == "quit" else str(event.option.id))
 
     def action_new(self) -> None:
         self.say("")
