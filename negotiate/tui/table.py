@@ -209,8 +209,8 @@ class TableScreen(Screen[None]):
         if "side_payment" in kinds:
             moves.add_option(Option("Pay a side payment…", id=PAY))
         moves.add_option(Option("Write a message… (m)", id=MESSAGE))  # messages are legal on any turn
-        if highlighted is not None and highlighted < moves.option_count:
-            moves.highlighted = highlighted
+        # the cursor stays where it was, or starts on the first move: ↓ then means the second
+        moves.highlighted = highlighted if highlighted is not None and highlighted < moves.option_count else 0
 
     # --- playing -------------------------------------------------------------------------
 
