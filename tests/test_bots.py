@@ -154,56 +154,48 @@ def test_the_outlook_values_a_pathway_by_the_seats_objectives(content: Content):
     assert outlook.spread_cost("brandholm", forecast, 2) > 0
 
 
-def _answer_to(game: Game, proposal: SeatAction, bots: dict, person: str) -> SeatAction | None:
-    """Table a person's proposal, let the bots play until the partner answers it, and return
-    that answer (None if the partner never had to answer)."""
-    game.apply(proposal)
-    deal_id = len(game.state.deals)
-    while game.current_seat not in (None, person) and game.state.deals[deal_id - 1].status == "open":
-        seat = game.current_seat
-        action = bots[seat].decide(game.view(seat), game.legal_actions(seat))
-        if getattr(action, "deal", None) == deal_id:
-            return action
-        game.apply(action)
-    return None
-
-
-def test_a_side_payment_buys_a_bot_s_yes_and_the_bot_says_so(content: Content):
-    """A bot that turns down a person's proposal takes it when the person has paid it enough
-    first, and names the payment in its reason."""
+def test_a_bot_names_its_price_and_a_side_payment_buys_its_yes(content: Content):
+    """A bot that finds a person's proposal short of what it asks writes to say what side
+    payment would make up the difference, keeps the deal open, and takes it once paid, naming
+    the payment in its reason."""
     scenario, seed, person = "crisis-2015", 3, "brandholm"
     table = Game(content, scenario, seed).table
     lineup = default_lineup(table)
 
+    def bots_until_person(game: Game, bots: dict, watch: int | None = None) -> SeatAction | None:
+        """Bots play until the person's turn; returns the first answer to deal `watch` if any."""
+        while game.current_seat not in (None, person):
+            seat = game.current_seat
+            action = bots[seat].decide(game.view(seat), game.legal_actions(seat))
+            if watch is not None and getattr(action, "deal", None) == watch and action.type != "endorse":
+                return action
+            game.apply(action)
+        return None
+
     def start() -> tuple[Game, dict]:
         game = Game(content, scenario, seed)
         bots = {s: make_bot(table, s, lineup[s], seed) for s in table.order if s != person}
-        while game.current_seat != person:
-            game.apply(
-                bots[game.current_seat].decide(game.view(game.current_seat), game.legal_actions(game.current_seat))
-            )
+        bots_until_person(game, bots)
         return game, bots
-
-    def bought(proposal: SeatAction, partner: str) -> SeatAction | None:
-        game, bots = start()
-        game.apply(SidePayment(seat=person, to=partner, amount=5))
-        while game.current_seat != person:
-            game.apply(
-                bots[game.current_seat].decide(game.view(game.current_seat), game.legal_actions(game.current_seat))
-            )
-        return _answer_to(game, proposal, bots, person)
 
     game, _ = start()
     proposals = [p for p in game.legal_actions(person) if p.type == "propose" and p.forum == "bilateral"]
-    found = 0
+    bought = 0
     for proposal in proposals:
         partner = next(p for p in proposal.parties if p != person)
-        fresh, bots = start()
-        unpaid = _answer_to(fresh, proposal, bots, person)
-        if unpaid is None or unpaid.type != "reject":
+        game, bots = start()
+        game.apply(proposal)
+        deal = len(game.state.deals)
+        if bots_until_person(game, bots, watch=deal) is not None or game.current_seat != person:
+            continue  # answered (or the round moved on) before naming a price
+        asks = [m for m in game.view(person).messages if m.sender == partner and m.to == person]
+        if not asks:
             continue
-        paid = bought(proposal, partner)
-        if paid is not None and paid.type == "accept":
-            assert f"{table.name(person)} paid it 5" in paid.reason
-            found += 1
-    assert found, "no refused proposal was ever accepted after a payment"
+        price = int(asks[-1].text.split("side payment of ")[1].split(" ")[0])
+        assert f"Deal #{deal} " in asks[-1].text and game.state.deals[deal - 1].status == "open"
+        game.apply(SidePayment(seat=person, to=partner, amount=price))
+        answer = bots_until_person(game, bots, watch=deal)
+        assert answer is not None and answer.type == "accept", (proposal, answer)
+        assert f"{table.name(person)} paid it {price}" in answer.reason
+        bought += 1
+    assert bought, "no bot ever named a price for a proposal it found short"

@@ -11,6 +11,7 @@ evidence where its seat can. Every action carries a one-line reason.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from negotiate.engine.actions import (
     Propose,
     Ratify,
     Refuse,
+    SendMessage,
     Suspend,
 )
 from negotiate.engine.deals import check_spec, describe_offer, shortfall
@@ -44,6 +46,8 @@ MARGIN = 0.5
 RECIPROCITY = 1.0
 """Points a bot will give up, in answering a seat's proposal, per unit of side payment that seat
 made to it this round or the last: a payment buys a favour, once."""
+MOST_ASKED = 5
+"""The largest side payment a bot asks for, in a message to a proposer who could pay it."""
 
 
 @dataclass(eq=False)
@@ -79,6 +83,7 @@ class Memory:
     counters: int = 0
     packages: list[Package] | None = None
     duplicates: set[int] = field(default_factory=set)
+    asked: dict[int, tuple[int, bool]] = field(default_factory=dict)  # deal -> price named, waited a turn
 
 
 class ScriptedBot:
@@ -168,7 +173,8 @@ class ScriptedBot:
         aim = self._aspiration(memory)
         if value >= aim or (value >= reserve and deal.id in memory.held):
             return accept, f"{self.name} accepts deal #{deal.id}: {why} (it asks {aim:+.1f} by now)"
-        if self._return_favour(view, deal, aim - value):
+        quoted = memory.asked.get(deal.id)  # a price it named is a promise: it keeps to it
+        if self._return_favour(view, deal, min(aim - value, quoted[0] * RECIPROCITY) if quoted else aim - value):
             return accept, (
                 f"{self.name} accepts deal #{deal.id}: {why}, short of the {aim:+.1f} it asks, "
                 f"but {self._payers(view, deal)}"
@@ -178,6 +184,19 @@ class ScriptedBot:
             if counter is not None:
                 memory.counters += 1
                 return counter
+        if value < reserve:  # a deal it would turn down: a side payment may still buy its yes
+            price = self._price(view, deal, aim - value)
+            if price and deal.id not in memory.asked:
+                memory.asked[deal.id] = (price, False)
+                text = (
+                    f"Deal #{deal.id} is worth {value:+.1f} to {self.name}, which asks {aim:+.1f} by now: "
+                    f"a side payment of {price} would make up the difference."
+                )
+                message = build(SendMessage, seat=self.seat, to=deal.proposer, text=text, reason=None, type="message")
+                return message, f"{self.name} tells {self.table.name(deal.proposer)} its price for deal #{deal.id}"
+            if deal.id in memory.asked and not memory.asked[deal.id][1]:
+                memory.asked[deal.id] = (memory.asked[deal.id][0], True)  # the deal stays open a turn for the payment
+                return None
         if value >= reserve:
             if deal.id not in memory.held:
                 memory.held.add(deal.id)
@@ -201,6 +220,16 @@ class ScriptedBot:
         payer = next(p.sender for p in reversed(_payments_to(view, self.seat)) if p.sender in friends)
         self.favours.append((view.round, payer, shortfall))
         return True
+
+    def _price(self, view: SeatView, deal: Deal, shortfall: float) -> int | None:
+        """The side payment that would make up what a deal falls short by, if its proposer could
+        pay it (and a message can say so); None otherwise."""
+        proposer = deal.proposer
+        if self.table.scenario.rules.messages_per_turn < 1 or "side_payment" not in self.table.types[proposer].actions:
+            return None
+        price = max(1, math.ceil((shortfall - self._goodwill(view, deal)) / RECIPROCITY))
+        budget = view.seats[self.table.index[proposer]].tracks.get("budget", 0)
+        return price if price <= min(budget, MOST_ASKED) else None
 
     def _payers(self, view: SeatView, deal: Deal) -> str:
         """Who paid this bot for a deal, in words."""
