@@ -166,7 +166,7 @@ class ScriptedBot:
         if deal.forum == "global":
             if value > 0:
                 return accept, f"{self.name} votes yes on deal #{deal.id}: {why}"
-            if self._return_favour(view, deal, -value + 0.01):
+            if self._return_favour(view, deal, -value + 0.01):  # a yes needs a worth above 0
                 return accept, f"{self.name} votes yes on deal #{deal.id}: {why}, but {self._payers(view, deal)}"
             return reject, f"{self.name} votes no on deal #{deal.id}: {why}"
         reserve = self._reserve()
@@ -205,20 +205,18 @@ class ScriptedBot:
         return reject, f"{self.name} rejects deal #{deal.id}: {why}, worse than no deal over {rounds} rounds"
 
     def _goodwill(self, view: SeatView, deal: Deal) -> float:
-        """Points of goodwill toward a deal: side payments to this bot, this round or the last,
-        from its proposer or the parties that accepted it, less the favours already returned."""
-        friends = {deal.proposer, *deal.accepted}
-        paid = sum(p.amount for p in _payments_to(view, self.seat) if p.sender in friends)
-        returned = sum(points for rnd, payer, points in self.favours if rnd >= view.round - 1 and payer in friends)
-        return RECIPROCITY * paid - returned
+        """Points of goodwill toward a deal: what its friends paid this bot (see `_paid_by`),
+        less the favours already returned to them."""
+        paid = _paid_by(view, self.seat, deal)
+        senders = {p.sender for p in paid}
+        returned = sum(points for rnd, payer, points in self.favours if rnd >= view.round - 1 and payer in senders)
+        return RECIPROCITY * sum(p.amount for p in paid) - returned
 
     def _return_favour(self, view: SeatView, deal: Deal, shortfall: float) -> bool:
         """Whether goodwill covers what a deal falls short by; if so, the favour is returned."""
         if shortfall > self._goodwill(view, deal):
             return False
-        friends = {deal.proposer, *deal.accepted}
-        payer = next(p.sender for p in reversed(_payments_to(view, self.seat)) if p.sender in friends)
-        self.favours.append((view.round, payer, shortfall))
+        self.favours.append((view.round, _paid_by(view, self.seat, deal)[-1].sender, shortfall))
         return True
 
     def _price(self, view: SeatView, deal: Deal, shortfall: float) -> int | None:
@@ -233,11 +231,9 @@ class ScriptedBot:
 
     def _payers(self, view: SeatView, deal: Deal) -> str:
         """Who paid this bot for a deal, in words."""
-        friends = {deal.proposer, *deal.accepted}
         paid: dict[str, int] = {}
-        for p in _payments_to(view, self.seat):
-            if p.sender in friends:
-                paid[p.sender] = paid.get(p.sender, 0) + p.amount
+        for p in _paid_by(view, self.seat, deal):
+            paid[p.sender] = paid.get(p.sender, 0) + p.amount
         return " and ".join(f"{self.table.name(s)} paid it {n}" for s, n in paid.items())
 
     def _counter(
@@ -651,9 +647,11 @@ def _covered(view: SeatView, but: int = 0) -> set[tuple[str, str | None, str | N
     }
 
 
-def _payments_to(view: SeatView, seat: str) -> list[Payment]:
-    """Side payments made to a seat this round and the last."""
-    return [p for p in view.payments if p.to == seat and p.round >= view.round - 1]
+def _paid_by(view: SeatView, seat: str, deal: Deal) -> list[Payment]:
+    """Side payments to a seat, this round or the last, from a deal's friends: its proposer and
+    the parties that accepted it."""
+    friends = {deal.proposer, *deal.accepted}
+    return [p for p in view.payments if p.to == seat and p.round >= view.round - 1 and p.sender in friends]
 
 
 def _deal(view: SeatView, deal_id: int) -> Deal:
