@@ -21,8 +21,8 @@ class Table:
     terms: dict[str, Term] = field(init=False)
     regions: dict[str, tuple[str, ...]] = field(init=False)
     index: dict[str, int] = field(init=False)
-    receivers: frozenset[str] = field(init=False)
-    senders: frozenset[str] = field(init=False)
+    receivers: frozenset[str] = field(init=False)  # seats that pull people in (a pull track)
+    senders: frozenset[str] = field(init=False)  # seats that push people out (a push track)
 
     def __post_init__(self) -> None:
         seats = {s.id: s for s in self.scenario.seats}
@@ -51,14 +51,6 @@ class Table:
     def tier(self, seat_id: str) -> str | None:
         """A seat's development tier: its own, or its type's."""
         return self.seats[seat_id].tier or self.types[seat_id].tier
-
-    def receiving(self, seat_id: str) -> bool:
-        """Whether a seat pulls people in (its type has a pull track)."""
-        return seat_id in self.receivers
-
-    def sending(self, seat_id: str) -> bool:
-        """Whether a seat pushes people out (its type has a push track)."""
-        return seat_id in self.senders
 
     def year(self, round_index: int) -> int:
         """The year a round stands for."""
