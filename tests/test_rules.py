@@ -30,6 +30,7 @@ from negotiate.engine.events import Story
 from negotiate.engine.flows import apply_deal, corridor_levers, resolve
 from negotiate.engine.legal import implementation_options
 from negotiate.engine.machine import PHASES
+from negotiate.engine.rounds import strike
 from negotiate.engine.state import TermOffer
 from tests.conftest import next_round, pass_until, play_random, put_in_force
 
@@ -367,6 +368,28 @@ def test_non_binding_deals_need_no_ratification(new_game):
     assert not any(e.phase == "ratification" for e in game.events)
 
 
+def test_shocks_strike_harder_as_the_crisis_years_build(new_game):
+    game = new_game()
+    table = game.table
+    war = table.content.shocks["war_in_the_provinces"]
+    crisis = next(e.delta for e in war.effects if e.track == "crisis")
+    struck = []
+    for round_index in (0, 2):
+        state = game.state.fork()
+        state.round = round_index
+        state.global_tracks["crisis"] = 0
+        for corridor in state.corridors:
+            corridor.surge = 0
+        story = Story(state)
+        strike(table, state, war.id, [SAH], story)
+        struck.append((state.global_tracks["crisis"], [c.surge for c in state.corridors if c.origin == SAH]))
+    assert struck[0] == (crisis, [war.corridors[0].surge] * 2)
+    harder = table.escalation(2)
+    assert harder > 1
+    assert struck[1] == (amount(crisis * harder), [amount(war.corridors[0].surge * harder)] * 2)
+    assert f"{harder:g} times as hard" in story.events[0].text
+
+
 def test_window_after_a_shock_discounts_multilateral_deals(new_game):
     game = new_game()
     windowed = next(c for c, card in game.table.content.shocks.items() if card.window and card.strikes == "all")
@@ -486,15 +509,19 @@ def test_resolution_enforcement_without_pathways_feeds_trafficking(new_game):
     assert with_enforcement.corridors[0].irregular == without.corridors[0].irregular - 3
 
 
-def test_resolution_crisis_rises_with_excess_over_thresholds(new_game):
+@pytest.mark.parametrize("round_index", [0, 3])
+def test_resolution_crisis_rises_with_excess_over_thresholds(new_game, round_index):
     game = new_game()
     state = game.state.fork()
+    state.round = round_index
+    state.global_tracks["crisis"] = 0
     for corridor in state.corridors:
         corridor.threshold = 0
-    crisis = state.global_tracks["crisis"]
     resolve(game.table, state, Story(state))
     total = sum(c.irregular for c in state.corridors)
-    assert state.global_tracks["crisis"] == min(20, crisis + amount(0.5 * total))
+    escalation = game.table.escalation(round_index)
+    assert state.global_tracks["crisis"] == min(20, amount(0.5 * total * escalation))
+    assert (escalation == 1) == (round_index == 0), "the default scenario's crisis weighs more in later rounds"
 
 
 def test_resolution_crisis_falls_when_no_corridor_is_over(new_game):

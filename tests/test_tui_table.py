@@ -5,9 +5,11 @@ kill from the autosave written after every action."""
 from __future__ import annotations
 
 import html
+import io
 import re
 
 import pytest
+from rich.console import Console
 from textual.geometry import Region
 from textual.widget import Widget
 
@@ -17,6 +19,7 @@ from negotiate.engine import Game, digest
 from negotiate.engine.state import TermOffer
 from negotiate.tui import saves
 from negotiate.tui.app import NegotiateApp
+from negotiate.tui.panels import global_tracks
 from negotiate.tui.session import Session
 
 
@@ -254,3 +257,17 @@ def test_a_new_game_keeps_the_one_before_as_previous_game(content):
     kept = saves.load(content, saves.folder() / saves.PREVIOUS)
     assert digest(kept.game) == digest(first.game)
     assert {info.name for info in saves.saves()} == {"autosave", "previous-game"}
+
+
+def test_the_crisis_row_tells_how_hard_shocks_strike_this_round(content: Content) -> None:
+    game = Game(content, "compact-2030", 1)
+    view = game.view(game.table.order[0])
+
+    def crisis_row(round_index: int) -> str:
+        console = Console(width=120, record=True, file=io.StringIO())
+        console.print(global_tracks(game.table, view.model_copy(update={"round": round_index})))
+        return next(line for line in console.export_text().splitlines() if line.startswith("Crisis"))
+
+    assert "shocks" not in crisis_row(0)
+    assert f"shocks ×{game.table.escalation(2):g}" in crisis_row(2)
+    assert game.table.escalation(2) > 1

@@ -178,10 +178,12 @@ class Lens:
         levers = self._deal_levers(state)
         pressures = tuple(pressure(self.table, state, c)[0] for c in state.corridors)
         thresholds = tuple(c.threshold for c in state.corridors)
-        key = (pressures, thresholds, tuple((lv.capacity, lv.enforcement, lv.protection) for lv in levers))
+        escalation = self.table.escalation(state.round)
+        key = (pressures, thresholds, tuple((lv.capacity, lv.enforcement, lv.protection) for lv in levers), escalation)
         known = self._pictures.get(key)
         if known is None:
-            known = _keep(self._pictures, key, Picture(self, pressures, thresholds, levers), PICTURES)
+            picture = Picture(self, pressures, thresholds, levers, escalation)
+            known = _keep(self._pictures, key, picture, PICTURES)
         return known
 
     def _deal_levers(self, state: GameState) -> list[Levers]:
@@ -269,14 +271,22 @@ class Picture:
     """The corridors' flows as they stand (pressures, thresholds and levers from deals in force),
     and forecasts of packages against them, each worked out once."""
 
-    def __init__(self, lens: Lens, pressures: tuple[int, ...], thresholds: tuple[int, ...], levers: list[Levers]):
+    def __init__(
+        self,
+        lens: Lens,
+        pressures: tuple[int, ...],
+        thresholds: tuple[int, ...],
+        levers: list[Levers],
+        escalation: float,
+    ):
         self.lens = lens
+        self.escalation = escalation
         self.pressures = pressures
         self.thresholds = thresholds
         self.levers = levers
         self.flows = [split(p, lever, t) for p, lever, t in zip(pressures, levers, thresholds)]
         self.totals = totals(self.flows)
-        self.drift = _by_track(global_moves(lens.table, *self.totals))
+        self.drift = _by_track(global_moves(lens.table, *self.totals, escalation))
         self._forecasts: dict[tuple, Forecast] = {}
         self._corridors: dict[tuple, tuple[list[tuple[Key, float]], tuple[int, int, int]]] = {}
         self._globals: dict[tuple[int, int, int], list[tuple[Key, float]]] = {}
@@ -355,7 +365,7 @@ class Picture:
         key = (irregular, unprotected, excess)
         known = self._globals.get(key)
         if known is None:
-            moved = _by_track(global_moves(self.lens.table, irregular, unprotected, excess))
+            moved = _by_track(global_moves(self.lens.table, irregular, unprotected, excess, self.escalation))
             known = self._globals[key] = [
                 (("global", track), change)
                 for track in moved.keys() | self.drift.keys()

@@ -418,6 +418,9 @@ class ScenarioRules(Model):
     messages_per_turn: int = Field(3, ge=0)
     shock_base: float = Field(0.35, ge=0, le=1)
     shock_per_crisis: float = Field(0.03, ge=0, le=1)
+    escalation: float = Field(
+        0, ge=0, description="how much harder a shock strikes for each round played: x(1 + escalation x round)"
+    )
     ratification_floor: int = Field(4, description="cohesion left after strain that needs no capital")
     window_discount: int = Field(3, ge=0)
     compliance_floor: int = Field(6, description="below this cohesion a party may lapse")

@@ -39,14 +39,8 @@ def resolve(table: Table, state: GameState, story: Story) -> None:
     rules = table.scenario.rules.flow
     for corridor in state.corridors:
         corridor.surge = int(corridor.surge * rules.surge_decay)  # toward 0, so every surge dies out
-    for track, change, why in consequences(table, flows):
+    for track, change, why in global_moves(table, *totals(flows), table.escalation(state.round)):
         move_global(table, state, track, amount(change), why, story)
-
-
-def consequences(table: Table, flows: Sequence[Flow]) -> list[tuple[str, float, str]]:
-    """How a round's flows on all corridors move the global tracks: (track, change, why),
-    changes not yet rounded."""
-    return global_moves(table, *totals(flows))
 
 
 def totals(flows: Sequence[Flow]) -> tuple[int, int, int]:
@@ -55,8 +49,11 @@ def totals(flows: Sequence[Flow]) -> tuple[int, int, int]:
     return sum(f.irregular for f in flows), sum(f.unprotected for f in flows), sum(f.excess for f in flows)
 
 
-def global_moves(table: Table, irregular: int, unprotected: int, excess: int) -> list[tuple[str, float, str]]:
-    """How the flows' totals (see `totals`) move the global tracks: (track, change, why)."""
+def global_moves(
+    table: Table, irregular: int, unprotected: int, excess: int, escalation: float
+) -> list[tuple[str, float, str]]:
+    """How the flows' totals (see `totals`) move the global tracks in a round of this
+    `escalation` (see `Table.escalation`): (track, change, why), changes not yet rounded."""
     rules = table.scenario.rules.flow
     out: list[tuple[str, float, str]] = []
     if irregular:
@@ -67,9 +64,10 @@ def global_moves(table: Table, irregular: int, unprotected: int, excess: int) ->
         why = f"{unprotected} people stopped where no legal pathway exists turn to smugglers"
         out.append(("trafficking", rules.trafficking_per_deterred * unprotected, why))
     if excess:
-        out.append(
-            ("crisis", rules.crisis_per_excess * excess, f"{excess} irregular arrivals over corridor thresholds")
-        )
+        why = f"{excess} irregular arrivals over corridor thresholds"
+        if escalation != 1:
+            why += f", weighing {escalation:g} times as much as the crisis years build"
+        out.append(("crisis", rules.crisis_per_excess * excess * escalation, why))
     else:
         out.append(("crisis", -rules.crisis_relief, "no corridor over its threshold"))
     return out

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from negotiate.content.schema import GOVERNANCE_LEVELS, CorridorEffect
 from negotiate.engine import rng
 from negotiate.engine.deals import OPEN, describe, governance_level, matches, narrow, pending_ratification
-from negotiate.engine.effects import apply_effects, move_global
+from negotiate.engine.effects import amount, apply_effects, move_global
 from negotiate.engine.events import Story
 from negotiate.engine.moves import has_options, refuse, reveal
 from negotiate.engine.scoring import final_scores, public_scores
@@ -55,27 +55,32 @@ def _shocks_in_play(table: Table) -> list[str]:
 
 
 def strike(table: Table, state: GameState, card_id: str, targets: Sequence[str], story: Story) -> None:
-    """A shock strikes its targets now; a window opens if the card says so."""
+    """A shock strikes its targets now, as hard as the round's escalation; a window opens if
+    the card says so."""
     card = table.content.shocks[card_id]
     state.shock = card_id
     state.shock_targets = list(targets)
+    hard = table.escalation(state.round)
     where = f" strikes {', '.join(table.name(t) for t in targets)}" if targets else ""
-    story.add("shock", f"Shock: {card.name}{where}. {card.text}", card=card.id)
+    harder = f" As the crisis years build, it strikes {hard:g} times as hard as printed." if hard != 1 else ""
+    story.add("shock", f"Shock: {card.name}{where}. {card.text}{harder}", card=card.id)
     if card.window:
         state.window = True
         story.add(
             "shock",
             "A window opens: this round, multilateral deals between receiving and sending states are easier to ratify",
         )
-    apply_effects(table, state, card.effects, {"target": targets}, story, card.name)
-    _corridors(state, card.corridors, {"target": targets})
+    apply_effects(table, state, card.effects, {"target": targets}, story, card.name, scale=hard)
+    _corridors(state, card.corridors, {"target": targets}, surge_scale=hard)
 
 
-def _corridors(state: GameState, effects: Sequence[CorridorEffect], roles: dict[str, Sequence[str]]) -> None:
+def _corridors(
+    state: GameState, effects: Sequence[CorridorEffect], roles: dict[str, Sequence[str]], surge_scale: float = 1.0
+) -> None:
     for effect in effects:
         for corridor in state.corridors:
             if matches(effect.match, corridor, roles):
-                corridor.surge += effect.surge
+                corridor.surge += amount(effect.surge * surge_scale)
                 corridor.drift += effect.drift
                 corridor.threshold = max(0, corridor.threshold + effect.threshold)
 

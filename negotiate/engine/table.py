@@ -56,6 +56,12 @@ class Table:
         """The year a round stands for."""
         return self.scenario.years[min(round_index, len(self.scenario.years) - 1)]
 
+    def escalation(self, round_index: int) -> float:
+        """How hard the crisis weighs in a round: 1 in the first, then the scenario's
+        `escalation` more each round. Shocks strike, and arrivals over thresholds raise crisis,
+        this many times their printed numbers."""
+        return 1.0 + self.scenario.rules.escalation * round_index
+
     @property
     def rounds(self) -> int:
         return len(self.scenario.years)

@@ -57,7 +57,9 @@ def global_tracks(table: Table, view: SeatView) -> Grid:
             drawn = bar(value, spec.min, spec.max, min(milestones) if milestones else None)
         elif track == "crisis":
             left = spec.max - value
+            hard = table.escalation(view.round)
             note = f"COLLAPSE at {spec.max}" + (f" ({left} to go)" if left > 0 else "")
+            note += f"; shocks ×{hard:g}" if hard != 1 else ""
             drawn = bar(value, spec.min, spec.max, spec.max, danger=left <= 4)
         else:
             note = f"of {spec.max}"
