@@ -271,3 +271,25 @@ def test_the_crisis_row_tells_how_hard_shocks_strike_this_round(content: Content
     assert "shocks" not in crisis_row(0)
     assert f"shocks ×{game.table.escalation(2):g}" in crisis_row(2)
     assert game.table.escalation(2) > 1
+
+
+async def test_the_global_forum_ticks_every_state_and_gives_back_the_earlier_choice(content):
+    from textual.widgets import Select, SelectionList
+
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        composer = app.screen
+        parties, forum = composer.query_one("#parties", SelectionList), composer.query_one("#forum", Select)
+        parties.select("surannah")
+        await pilot.pause(0.05)
+        forum.value = "global"
+        await pilot.pause(0.05)
+        assert sorted(parties.selected) == sorted(session.table.states) and parties.disabled
+        assert "lifeline" not in parties.selected, "an NGO is never a party"
+        forum.value = "bilateral"
+        await pilot.pause(0.05)
+        assert parties.selected == ["brandholm", "surannah"] and not parties.disabled

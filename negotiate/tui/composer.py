@@ -45,6 +45,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         self.session, self.seat, self.counter = session, seat, counter
         self.table = session.table
         self.offers: list[TermOffer] = []
+        self._chosen: list[str] | None = None  # the parties ticked before the global forum was chosen
         self.start: dict[str, Any] = {"forum": "bilateral", "parties": [seat], "binding": False, "duration": 2}
         if counter is not None:
             deal = session.game.state.deal(counter)
@@ -141,12 +142,28 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
             return Counter.model_construct(type="counter", reason=None, deal=self.counter, **fields)
         return Propose.model_construct(type="propose", reason=None, **fields)
 
+    def _show_global_parties(self, is_global: bool) -> None:
+        """In the global forum the parties are every state: tick them all and lock the list,
+        keeping the seats chosen before to give back when another forum is chosen."""
+        parties = self.query_one("#parties", SelectionList)
+        if is_global and self._chosen is None:
+            self._chosen = list(parties.selected)
+            parties.deselect_all()
+            for state in self.table.states:
+                parties.select(state)
+        elif not is_global and self._chosen is not None:
+            parties.deselect_all()
+            for seat in self._chosen:
+                parties.select(seat)
+            self._chosen = None
+        parties.disabled = is_global
+
     def _update(self) -> None:
         """Check the proposal and foresee it; say what is wrong, in place."""
         forum = self.query_one("#forum", Select).value
         self.query_one("#forum-text", Static).update(FORUM_HELP.get(str(forum), ""))
         self.query_one("#region", Select).disabled = forum != "regional"
-        self.query_one("#parties", SelectionList).disabled = forum == "global"
+        self._show_global_parties(forum == "global")
         self._fill_roles()
         spec = self.spec()
         error, box = self.query_one(".error", Static), self.query_one("#preview", Static)
