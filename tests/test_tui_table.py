@@ -21,6 +21,7 @@ from negotiate.tui import saves
 from negotiate.tui.app import NegotiateApp
 from negotiate.tui.panels import global_tracks
 from negotiate.tui.session import Session
+from tests.conftest import next_round
 
 
 @pytest.fixture(autouse=True)
@@ -293,3 +294,26 @@ async def test_the_global_forum_ticks_every_state_and_gives_back_the_earlier_cho
         forum.value = "bilateral"
         await pilot.pause(0.05)
         assert parties.selected == ["brandholm", "surannah"] and not parties.disabled
+
+
+async def test_a_resumed_game_shows_the_corridor_trends_at_once(content):
+    played = Game(content, "compact-2030", 2)
+    next_round(played)
+    next_round(played)
+    assert played.state.round == 2 and not played.is_over
+    resumed = Game.replayed(content, "compact-2030", 2, played.log)
+    session = Session(resumed, dict.fromkeys(resumed.table.order))
+    before, now = resumed.state.history[-2], resumed.state.history[-1]
+    expected = []
+    for i, corridor in enumerate(resumed.state.corridors):
+        old, new = before[f"corridors.{i}.irregular"], now[f"corridors.{i}.irregular"]
+        assert new == corridor.irregular
+        expected.append(f"{new} {'▲' if new > old else '▼' if new < old else '='} /{corridor.threshold}")
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ in ("TableScreen", "PrivacyScreen"))
+        if type(app.screen).__name__ == "PrivacyScreen":
+            await pilot.press("enter")
+        await until(pilot, lambda: "Corridors" in screen_text(app))
+        text = screen_text(app)
+        assert all(cell in text for cell in expected), (expected, text)

@@ -194,7 +194,8 @@ def implementation_over(table: Table, state: GameState) -> bool:
 
 
 def keep_score(table: Table, state: GameState, story: Story) -> None:
-    """Scoring phase: deals that end this round expire, tracks are recorded, scores are kept."""
+    """Scoring phase: deals that end this round expire, tracks and corridor flows are recorded,
+    scores are kept."""
     for deal in state.deals:
         if deal.status == "in_force" and deal.ends is not None and deal.ends <= state.round:
             deal.status = "expired"
@@ -202,6 +203,8 @@ def keep_score(table: Table, state: GameState, story: Story) -> None:
     snapshot = {f"global.{k}": v for k, v in state.global_tracks.items()}
     for seat in state.seats:
         snapshot.update({f"{seat.id}.{k}": v for k, v in seat.tracks.items()})
+    for i, corridor in enumerate(state.corridors):
+        snapshot.update({f"corridors.{i}.regular": corridor.regular, f"corridors.{i}.irregular": corridor.irregular})
     state.history.append(snapshot)
     state.scores = public_scores(table, state)
     if state.global_tracks["crisis"] >= table.scenario.global_tracks["crisis"].max:

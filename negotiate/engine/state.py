@@ -167,7 +167,7 @@ class GameState(StateModel):
     lapses: dict[int, list[str]] = Field(default_factory=dict, description="hidden: deal id to lapsed parties")
     shock_pile: list[str] = Field(default_factory=list)
     trend_pile: list[str] = Field(default_factory=list)
-    history: list[dict[str, int]] = Field(default_factory=list, description="tracks at each round's end")
+    history: list[dict[str, int]] = Field(default_factory=list, description="tracks (`global.crisis`, `seat.budget`) and corridor flows (`corridors.0.regular`) at each round's end")
     scores: dict[str, float] = Field(default_factory=dict)
     winners: list[str] = Field(default_factory=list)
 

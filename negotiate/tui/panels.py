@@ -33,12 +33,25 @@ def bar(value: int, low: int, high: int, mark: int | None = None, danger: bool =
     return text
 
 
-def world(table: Table, view: SeatView, before: dict[tuple[str, str], tuple[int, int]] | None = None) -> Group:
-    """The global tracks, the corridors with their flows, and every seat's public tracks.
-    `before` holds each corridor's (regular, irregular) flows of the round before, for trends."""
+def world(table: Table, view: SeatView, history: Sequence[dict[str, int]]) -> Group:
+    """The global tracks, the corridors with their flows and trends (from the game's `history`),
+    and every seat's public tracks."""
     return Group(
-        global_tracks(table, view), Text(""), corridors(table, view, before or {}), Text(""), seats(table, view)
+        global_tracks(table, view),
+        Text(""),
+        corridors(table, view, flows_before(view, history)),
+        Text(""),
+        seats(table, view),
     )
+
+
+def flows_before(view: SeatView, history: Sequence[dict[str, int]]) -> list[tuple[int, int]] | None:
+    """Each corridor's (regular, irregular) flows in the round before the last one scored (the
+    flows shown), or None until two rounds are scored."""
+    if len(history) < 2:
+        return None
+    row = history[-2]
+    return [(row[f"corridors.{i}.regular"], row[f"corridors.{i}.irregular"]) for i in range(len(view.corridors))]
 
 
 def global_tracks(table: Table, view: SeatView) -> Grid:
@@ -68,14 +81,14 @@ def global_tracks(table: Table, view: SeatView) -> Grid:
     return grid
 
 
-def corridors(table: Table, view: SeatView, before: dict[tuple[str, str], tuple[int, int]]) -> Grid:
+def corridors(table: Table, view: SeatView, before: Sequence[tuple[int, int]] | None) -> Grid:
     grid = Grid.grid(padding=(0, 1))
     grid.add_column()
     grid.add_column(justify="right")
     grid.add_column(justify="right")
     grid.add_row(Text("Corridors (last round)", style="bold underline"), Text("regular"), Text("irregular"))
-    for corridor in view.corridors:
-        grid.add_row(route(table, corridor), *flows(corridor, before.get((corridor.origin, corridor.destination))))
+    for i, corridor in enumerate(view.corridors):
+        grid.add_row(route(table, corridor), *flows(corridor, before[i] if before else None))
     return grid
 
 

@@ -60,7 +60,6 @@ class TableScreen(Screen[None]):
         self._warned = False
         self._wait: Timer | None = None
         self._thinking = False
-        self._flows: dict[int, dict[tuple[str, str], tuple[int, int]]] = {}
         self._logged = 0
         self._moves: dict[str, ActionModel] = {}
         self._log_reader: str | None = None
@@ -105,10 +104,8 @@ class TableScreen(Screen[None]):
         """Redraw everything from the viewer's view (or only public parts while the keyboard passes)."""
         game, table = self.session.game, self.session.table
         view = game.view(self.viewer or self.session.humans[0])
-        self._remember_flows(view)
         self.query_one("#status", Static).update(self._status(view))
-        before = self._flows.get(view.round - 1)
-        self.query_one("#world-panel", Static).update(panels.world(table, view, before))
+        self.query_one("#world-panel", Static).update(panels.world(table, view, game.state.history))
         board = panels.deal_board(table, view)
         self.query_one("#deals-panel", Static).update(board)
         self.query_one("#side-deals", Static).update(board)
@@ -161,10 +158,6 @@ class TableScreen(Screen[None]):
             if late:
                 text.append(" TIME UP", style="bold red")
         return text
-
-    def _remember_flows(self, view: SeatView) -> None:
-        """Keep each round's corridor flows as the rounds go by, so the World can show trends."""
-        self._flows[view.round] = {(c.origin, c.destination): (c.regular, c.irregular) for c in view.corridors}
 
     def _write_log(self) -> None:
         """Add the events the viewer may read that are not shown yet (both logs)."""
