@@ -11,7 +11,7 @@ work (flow split, corridor matching, scoring rules), so bots and rules never dis
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 from weakref import WeakKeyDictionary
@@ -31,7 +31,7 @@ from negotiate.engine.flows import (
     split,
     totals,
 )
-from negotiate.engine.scoring import advocated, counts_for, value_points
+from negotiate.engine.scoring import advocated, counts_for, scorer, value_points
 from negotiate.engine.state import CorridorState, Deal, GameState, Secret, TermOffer, build
 from negotiate.engine.table import Table
 
@@ -102,6 +102,7 @@ class Valued:
     rules: tuple[Measured, ...]
     low: float
     high: float
+    scorers: tuple[Callable[[float], float], ...]  # each rule's points for a value (see `scorer`)
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class Reader:
                     else self.table.types[owner].tracks[name]
                 )
                 bounds = (spec.min, spec.max)
-            out.append(Valued(key, tuple(measured), *bounds))
+            out.append(Valued(key, tuple(measured), *bounds, tuple(scorer(rule) for rule in measured)))
         return out
 
 
@@ -171,6 +172,8 @@ class Lens:
         self._terms: dict[tuple, Terms] = {}
         self._levers: dict[tuple, list[Levers]] = {}
         self._pictures: dict[tuple, Picture] = {}
+        self._people: dict[tuple, list[tuple[Key, float]]] = {}
+        self._globals: dict[tuple, list[tuple[Key, float]]] = {}
         self._last_levers: tuple[list[Deal], list[Levers]] | None = None
 
     def picture(self, state: GameState) -> Picture:
@@ -239,8 +242,16 @@ class Lens:
             for seat in who(self.table, selector, track, roles):
                 changes[(seat, track)] += value
 
-    def people(self, corridor: CorridorState, before: Flow, after: Flow) -> list[tuple[Key, float]]:
-        """How a change in one corridor's flows moves its seats' tracks and tallies."""
+    def people(self, i: int, before: Flow, after: Flow) -> list[tuple[Key, float]]:
+        """How a change in one corridor's flows moves its seats' tracks and tallies (worked out
+        once per change of flows, whatever the picture)."""
+        key = (i, before, after)
+        known = self._people.get(key)
+        if known is None:
+            known = _keep(self._people, key, self._moved(self.corridors[i], before, after), READINGS)
+        return known
+
+    def _moved(self, corridor: CorridorState, before: Flow, after: Flow) -> list[tuple[Key, float]]:
         out: list[tuple[Key, float]] = []
         for old, new in zip(ends(self.table, corridor, before), ends(self.table, corridor, after)):
             seat, effects = new[0], new[1]
@@ -252,6 +263,24 @@ class Lens:
             if n_new != n_old:
                 out.append(((seat, f"stat:{stat}"), n_new - n_old))
         return out
+
+    def global_changes(
+        self, before: tuple[int, int, int], irregular: int, unprotected: int, excess: int
+    ) -> list[tuple[Key, float]]:
+        """How the global tracks move when the flows' totals go from `before` to these (worked
+        out once per pair of totals, whatever the picture)."""
+        key = (before, irregular, unprotected, excess)
+        known = self._globals.get(key)
+        if known is None:
+            base = _by_track(global_moves(self.table, *before))
+            moved = _by_track(global_moves(self.table, irregular, unprotected, excess))
+            known = [
+                (("global", track), change)
+                for track in moved.keys() | base.keys()
+                if (change := moved.get(track, 0.0) - base.get(track, 0.0))
+            ]
+            known = _keep(self._globals, key, known, READINGS)
+        return known
 
 
 _lenses: WeakKeyDictionary[Table, Lens] = WeakKeyDictionary()
@@ -340,7 +369,7 @@ class Picture:
                 known = ([], (0, 0, 0))
             else:
                 known = (
-                    self.lens.people(self.lens.corridors[i], before, after),
+                    self.lens.people(i, before, after),
                     (
                         after.irregular - before.irregular,
                         after.unprotected - before.unprotected,
@@ -355,12 +384,7 @@ class Picture:
         key = (irregular, unprotected, excess)
         known = self._globals.get(key)
         if known is None:
-            moved = _by_track(global_moves(self.lens.table, irregular, unprotected, excess))
-            known = self._globals[key] = [
-                (("global", track), change)
-                for track in moved.keys() | self.drift.keys()
-                if (change := moved.get(track, 0.0) - self.drift.get(track, 0.0))
-            ]
+            known = self._globals[key] = self.lens.global_changes(self.totals, irregular, unprotected, excess)
         return known
 
 
@@ -380,6 +404,9 @@ class Outlook:
         self._advocated: dict[str, int] = {}
         self._now: dict[Key, float] = {}
         self._points: dict[Valued, tuple[float, tuple[float, ...]]] = {}
+        self._crisis_max = self.table.scenario.global_tracks["crisis"].max
+        heading = self.state.global_tracks["crisis"] + self.drift.get("crisis", 0.0) * min(2, self.rounds_left)
+        self._heading = (heading, _danger(heading, self._crisis_max))  # where crisis heads, and its danger
 
     # --- forecasts -----------------------------------------------------------------------
 
@@ -408,13 +435,14 @@ class Outlook:
         objective (and, for the seat itself, its agenda), milestones, and the danger of collapse."""
         changes = forecast.changes
         total = 0.0
+        known = self._points
         for valued in self.reader.valued[seat]:
             change = changes.get(valued.key)
             if change:
-                now, points = self._points_now(valued)
+                now, points = known.get(valued) or self._points_now(valued)
                 new = min(valued.high, max(valued.low, now + change * rounds))
-                for rule, before in zip(valued.rules, points):
-                    total += value_points(rule, new) - before
+                for score, before in zip(valued.scorers, points):
+                    total += score(new) - before
         for deal_rule in self.reader.deal_rules[seat]:
             total += deal_rule.points * counts_for(deal_rule, seat, forecast.parties, forecast.terms)
         governance = self.state.global_tracks["governance"]
@@ -429,11 +457,10 @@ class Outlook:
         return total + self.collapse_value(seat, crisis * rounds) if crisis else total
 
     def _points_now(self, valued: Valued) -> tuple[float, tuple[float, ...]]:
-        """What the tracks or tally of these rules stand at now, and the points each rule gives for it."""
-        known = self._points.get(valued)
-        if known is None:
-            now = self.current(valued.key)
-            known = self._points[valued] = (now, tuple(value_points(rule, now) for rule in valued.rules))
+        """What the tracks or tally of these rules stand at now, and the points each rule gives
+        for it (kept in `_points`, where `gain` looks first)."""
+        now = self.current(valued.key)
+        known = self._points[valued] = (now, tuple(score(now) for score in valued.scorers))
         return known
 
     def _advocated_level(self, seat: str) -> int:
@@ -447,21 +474,22 @@ class Outlook:
         and the nearer the crisis heads to its maximum, the more each point matters."""
         if not crisis_change:
             return 0.0
-        spec = self.table.scenario.global_tracks["crisis"]
-        heading = self.state.global_tracks["crisis"] + self.drift.get("crisis", 0.0) * min(2, self.rounds_left)
+        heading, danger = self._heading
         stake = max(15.0, self.view.scores.get(seat, 0.0)) * (1 - self.table.scenario.rules.collapse_keep)
-        return -stake * (_danger(heading + crisis_change, spec.max) - _danger(heading, spec.max))
+        return -stake * (_danger(heading + crisis_change, self._crisis_max) - danger)
 
     def spread_cost(self, seat: str, forecast: Forecast, rounds: int) -> float:
         """How much unmeasured effects could cost the seat, at worst, over `rounds` rounds."""
         total = 0.0
+        if not forecast.spread:
+            return total
         for valued in self.reader.valued[seat]:
             spread = forecast.spread.get(valued.key)
             if spread:
                 now = self.current(valued.key)
                 down = min(valued.high, max(valued.low, now - spread * rounds))
                 up = min(valued.high, max(valued.low, now + spread * rounds))
-                total += abs(sum(value_points(r, up) - value_points(r, down) for r in valued.rules)) / 2
+                total += abs(sum(score(up) - score(down) for score in valued.scorers)) / 2
         return total
 
 

@@ -283,11 +283,12 @@ class ScriptedBot:
         aim = self._aspiration(memory)
         view = memory.outlook.view
         tabled = {(d.forum, tuple(d.parties)) for d in view.deals if d.proposer == self.seat and d.round == view.round}
-        state = belief(self.table, view)
+        state = None  # the belief, built only if a package gets this far
         for package in memory.packages:
             spec = package.spec
             if package.mine < aim or (spec.forum, tuple(spec.parties)) in tabled:
                 continue
+            state = state or belief(self.table, view)
             if check_spec(self.table, state, spec) is not None:
                 continue
             memory.proposals += 1
