@@ -32,14 +32,12 @@ from negotiate.engine.flows import (
     totals,
 )
 from negotiate.engine.scoring import advocated, counts_for, scorer, value_points
-from negotiate.engine.state import CorridorState, Deal, GameState, Secret, TermOffer, build
+from negotiate.engine.state import CorridorState, Deal, GameState, SeatState, Secret, TermOffer, build
 from negotiate.engine.table import Table
 
 Key = tuple[str, str]
 """What a change moves: (seat id, track), (seat id, "stat:<tally>"), or ("global", track)."""
 V = TypeVar("V")
-Evidence = tuple[tuple[str, tuple[int, ...]], ...]
-"""Published evidence as a key: (term, measured effects) pairs."""
 
 
 @dataclass
@@ -103,6 +101,17 @@ class Valued:
     low: float
     high: float
     scorers: tuple[Callable[[float], float], ...]  # each rule's points for a value (see `scorer`)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What a package's terms add up to whatever the flows (see `Lens.package`): treat it as
+    read-only."""
+
+    level: int
+    changes: dict[Key, float]
+    spread: dict[Key, float]
+    extra: dict[int, list[float]]
 
 
 @dataclass(frozen=True)
@@ -170,26 +179,37 @@ class Lens:
         self.table = table
         self.corridors = [CorridorState(**c.model_dump()) for c in table.scenario.corridors]
         self._terms: dict[tuple, Terms] = {}
+        self._bundles: dict[tuple, Bundle] = {}
         self._levers: dict[tuple, list[Levers]] = {}
         self._pictures: dict[tuple, Picture] = {}
         self._people: dict[tuple, list[tuple[Key, float]]] = {}
         self._globals: dict[tuple, list[tuple[Key, float]]] = {}
         self._last_levers: tuple[list[Deal], list[Levers]] | None = None
+        self._last_picture: tuple[list[SeatState], list[CorridorState], list[Deal], Picture] | None = None
 
     def picture(self, state: GameState) -> Picture:
         """The corridors' flows in a (belief) state, shared with every state of the same flows."""
-        levers = self._deal_levers(state)
+        in_force = [d for d in state.deals if d.status == "in_force"]
+        last = self._last_picture
+        if (
+            last is not None
+            and _same(last[0], state.seats)
+            and _same(last[1], state.corridors)
+            and _same(last[2], in_force)
+        ):
+            return last[3]  # views share their copies of unchanged parts: the same parts, the same flows
+        levers = self._deal_levers(state, in_force)
         pressures = tuple(pressure(self.table, state, c)[0] for c in state.corridors)
         thresholds = tuple(c.threshold for c in state.corridors)
         key = (pressures, thresholds, tuple((lv.capacity, lv.enforcement, lv.protection) for lv in levers))
         known = self._pictures.get(key)
         if known is None:
             known = _keep(self._pictures, key, Picture(self, pressures, thresholds, levers), PICTURES)
+        self._last_picture = (state.seats, state.corridors, in_force, known)
         return known
 
-    def _deal_levers(self, state: GameState) -> list[Levers]:
+    def _deal_levers(self, state: GameState, in_force: list[Deal]) -> list[Levers]:
         """The corridors' levers from the deals in force, known by those deals' parties and terms."""
-        in_force = [d for d in state.deals if d.status == "in_force"]
         last = self._last_levers
         if last is not None and _same(last[0], in_force):
             return last[1]  # views share their copies of unchanged deals: the same deals, the same levers
@@ -200,9 +220,40 @@ class Lens:
         self._last_levers = (in_force, known)
         return known
 
-    def terms(self, offer: TermOffer, parties: tuple[str, ...], measured: Sequence[int] | None) -> Terms:
+    def bundle(
+        self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], keys: tuple, measured: tuple
+    ) -> Bundle:
+        """What a package's terms do by themselves, whatever the flows: its governance level,
+        the changes and spread its terms add up to, and the levers they pull on each corridor.
+        `keys` are the terms' `_offer_key`s and `measured` their published evidence (or None)."""
+        key = (forum, parties, keys, measured)
+        known = self._bundles.get(key)
+        if known is None:
+            known = _keep(self._bundles, key, self._sum(forum, parties, terms, keys, measured), READINGS)
+        return known
+
+    def _sum(
+        self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], keys: tuple, measured: tuple
+    ) -> Bundle:
+        changes: dict[Key, float] = defaultdict(float)
+        spread: dict[Key, float] = defaultdict(float)
+        extra: dict[int, list[float]] = {}
+        for offer, offer_key, evidence in zip(terms, keys, measured):
+            known = self._term(offer, offer_key, parties, evidence)
+            for key, value in known.changes:
+                changes[key] += value
+            for key, value in known.spread:
+                spread[key] += value
+            for i, capacity, enforcement, protection in known.levers:
+                more = extra.setdefault(i, [0.0, 0.0, 0.0])
+                more[0] += capacity
+                more[1] += enforcement
+                more[2] += protection
+        return Bundle(level_of(self.table, forum, terms, parties), changes, spread, extra)
+
+    def _term(self, offer: TermOffer, offer_key: tuple, parties: tuple[str, ...], measured: tuple | None) -> Terms:
         """What one term does in a deal with these parties, given its published evidence."""
-        key = (_offer_key(offer), parties, tuple(measured) if measured else None)
+        key = (offer_key, parties, measured or None)
         known = self._terms.get(key)
         if known is None:
             known = _keep(self._terms, key, self._read(offer, parties, measured), READINGS)
@@ -311,35 +362,23 @@ class Picture:
         self._globals: dict[tuple[int, int, int], list[tuple[Key, float]]] = {}
 
     def forecast(
-        self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], evidence: Evidence
-    ) -> Forecast:
-        """Per-round changes if this package were in force this round (treat it as read-only)."""
-        key = (forum, parties, tuple(_offer_key(o) for o in terms), evidence)
-        known = self._forecasts.get(key)
-        if known is None:
-            known = self._forecasts[key] = self._work_out(forum, parties, terms, dict(evidence))
-        return known
-
-    def _work_out(
         self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], evidence: Mapping[str, tuple]
     ) -> Forecast:
-        result = Forecast(parties, tuple(terms), level_of(self.lens.table, forum, terms, parties))
-        changes, spread = result.changes, result.spread
-        extra: dict[int, list[float]] = {}
-        for offer in terms:
-            known = self.lens.terms(offer, parties, evidence.get(offer.term))
-            for key, value in known.changes:
-                changes[key] += value
-            for key, value in known.spread:
-                spread[key] += value
-            for i, capacity, enforcement, protection in known.levers:
-                more = extra.setdefault(i, [0.0, 0.0, 0.0])
-                more[0] += capacity
-                more[1] += enforcement
-                more[2] += protection
-        if extra:
-            self._flow_changes(changes, extra)
-        return result
+        """Per-round changes if this package were in force this round (treat it as read-only).
+        `evidence` is the published evidence, by term."""
+        keys = tuple(_offer_key(o) for o in terms)
+        measured = tuple(evidence.get(o.term) for o in terms)
+        key = (forum, parties, keys, measured)
+        known = self._forecasts.get(key)
+        if known is None:
+            package = self.lens.bundle(forum, parties, terms, keys, measured)
+            known = Forecast(parties, tuple(terms), package.level)
+            known.changes.update(package.changes)
+            known.spread.update(package.spread)
+            if package.extra:
+                self._flow_changes(known.changes, package.extra)
+            self._forecasts[key] = known
+        return known
 
     def _flow_changes(self, changes: dict[Key, float], extra: Mapping[int, list[float]]) -> None:
         """Add how the corridors' flows change when the levers move by `extra`."""
@@ -400,7 +439,7 @@ class Outlook:
         self.rounds_left = max(1, view.rounds - view.round)
         self.picture = reader.lens.picture(self.state)
         self.drift = self.picture.drift
-        self.evidence: Evidence = tuple((term, tuple(values)) for term, values in view.evidence.items())
+        self.evidence = {term: tuple(values) for term, values in view.evidence.items()}
         self._advocated: dict[str, int] = {}
         self._now: dict[Key, float] = {}
         self._points: dict[Valued, tuple[float, tuple[float, ...]]] = {}
