@@ -183,7 +183,6 @@ class Lens:
         self._levers: dict[tuple, list[Levers]] = {}
         self._pictures: dict[tuple, Picture] = {}
         self._people: dict[tuple, list[tuple[Key, float]]] = {}
-        self._globals: dict[tuple, list[tuple[Key, float]]] = {}
         self._last_levers: tuple[list[Deal], list[Levers]] | None = None
         self._last_picture: tuple[list[SeatState], list[CorridorState], list[Deal], Picture] | None = None
 
@@ -213,7 +212,7 @@ class Lens:
         last = self._last_levers
         if last is not None and _same(last[0], in_force):
             return last[1]  # views share their copies of unchanged deals: the same deals, the same levers
-        key = tuple((tuple(d.parties), tuple(_offer_key(o) for o in d.terms)) for d in in_force)
+        key = tuple((tuple(d.parties), tuple(offer_key(o) for o in d.terms)) for d in in_force)
         known = self._levers.get(key)
         if known is None:
             known = _keep(self._levers, key, corridor_levers(self.table, state), LEVERS)
@@ -225,7 +224,7 @@ class Lens:
     ) -> Bundle:
         """What a package's terms do by themselves, whatever the flows: its governance level,
         the changes and spread its terms add up to, and the levers they pull on each corridor.
-        `keys` are the terms' `_offer_key`s and `measured` their published evidence (or None)."""
+        `keys` are the terms' `offer_key`s and `measured` their published evidence (or None)."""
         key = (forum, parties, keys, measured)
         known = self._bundles.get(key)
         if known is None:
@@ -315,24 +314,6 @@ class Lens:
                 out.append(((seat, f"stat:{stat}"), n_new - n_old))
         return out
 
-    def global_changes(
-        self, before: tuple[int, int, int], irregular: int, unprotected: int, excess: int
-    ) -> list[tuple[Key, float]]:
-        """How the global tracks move when the flows' totals go from `before` to these (worked
-        out once per pair of totals, whatever the picture)."""
-        key = (before, irregular, unprotected, excess)
-        known = self._globals.get(key)
-        if known is None:
-            base = _by_track(global_moves(self.table, *before))
-            moved = _by_track(global_moves(self.table, irregular, unprotected, excess))
-            known = [
-                (("global", track), change)
-                for track in moved.keys() | base.keys()
-                if (change := moved.get(track, 0.0) - base.get(track, 0.0))
-            ]
-            known = _keep(self._globals, key, known, READINGS)
-        return known
-
 
 _lenses: WeakKeyDictionary[Table, Lens] = WeakKeyDictionary()
 
@@ -362,11 +343,16 @@ class Picture:
         self._globals: dict[tuple[int, int, int], list[tuple[Key, float]]] = {}
 
     def forecast(
-        self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], evidence: Mapping[str, tuple]
+        self,
+        forum: Forum,
+        parties: tuple[str, ...],
+        terms: Sequence[TermOffer],
+        evidence: Mapping[str, tuple],
+        keys: tuple | None = None,
     ) -> Forecast:
         """Per-round changes if this package were in force this round (treat it as read-only).
-        `evidence` is the published evidence, by term."""
-        keys = tuple(_offer_key(o) for o in terms)
+        `evidence` is the published evidence, by term; `keys`, the terms' `offer_key`s if known."""
+        keys = keys or tuple(offer_key(o) for o in terms)
         measured = tuple(evidence.get(o.term) for o in terms)
         key = (forum, parties, keys, measured)
         known = self._forecasts.get(key)
@@ -423,7 +409,12 @@ class Picture:
         key = (irregular, unprotected, excess)
         known = self._globals.get(key)
         if known is None:
-            known = self._globals[key] = self.lens.global_changes(self.totals, irregular, unprotected, excess)
+            moved = _by_track(global_moves(self.lens.table, irregular, unprotected, excess))
+            known = self._globals[key] = [
+                (("global", track), change)
+                for track in moved.keys() | self.drift.keys()
+                if (change := moved.get(track, 0.0) - self.drift.get(track, 0.0))
+            ]
         return known
 
 
@@ -449,9 +440,12 @@ class Outlook:
 
     # --- forecasts -----------------------------------------------------------------------
 
-    def forecast(self, forum: Forum, parties: Sequence[str], terms: Sequence[TermOffer]) -> Forecast:
-        """Per-round changes if this package were in force this round (treat it as read-only)."""
-        return self.picture.forecast(forum, tuple(parties), terms, self.evidence)
+    def forecast(
+        self, forum: Forum, parties: Sequence[str], terms: Sequence[TermOffer], keys: tuple | None = None
+    ) -> Forecast:
+        """Per-round changes if this package were in force this round (treat it as read-only).
+        `keys` are the terms' `offer_key`s, if known."""
+        return self.picture.forecast(forum, tuple(parties), terms, self.evidence, keys)
 
     # --- values --------------------------------------------------------------------------
 
@@ -545,7 +539,8 @@ def _same(these: Sequence[object], those: Sequence[object]) -> bool:
     return len(these) == len(those) and all(a is b for a, b in zip(these, those))
 
 
-def _offer_key(offer: TermOffer) -> tuple:
+def offer_key(offer: TermOffer) -> tuple:
+    """A term offer as a key: its term, giver, receiver and parameters."""
     return offer.term, offer.giver, offer.receiver, tuple(offer.params.items())
 
 

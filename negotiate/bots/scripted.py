@@ -16,7 +16,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from negotiate.bots.outlook import Forecast, Outlook, Reader, belief
+from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key
 from negotiate.bots.personality import Level, Personality
 from negotiate.engine import ActionModel, SeatView
 from negotiate.engine.actions import (
@@ -57,6 +57,18 @@ class Offer:
     offer: TermOffer
     gains: dict[str, float]
     forecast: Forecast
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A standard proposal as the search screens it, worked out once per game."""
+
+    proposal: Propose
+    venue: tuple[str, tuple[str, ...]]  # forum and parties
+    group: tuple[str, tuple[str, ...], str | None]  # forum, parties and region
+    offer: TermOffer
+    roles: tuple[str, str | None, str | None]  # term, giver and receiver
+    keys: tuple  # the offer's `offer_key`, alone
 
 
 @dataclass
@@ -102,6 +114,7 @@ class ScriptedBot:
         self.reader: Reader | None = None
         self.memory: Memory | None = None
         self.favours: list[tuple[int, str, float]] = []  # (round, payer, points) given back for payments
+        self.candidates: dict[int, Candidate] = {}  # by the id of the standard proposal
 
     # --- deciding ------------------------------------------------------------------------
 
@@ -315,21 +328,18 @@ class ScriptedBot:
         }
         groups: dict[tuple, dict[tuple, Offer]] = {}
         for proposal in proposals:
-            if (proposal.forum, tuple(proposal.parties)) in busy:
+            candidate = self._candidate(proposal)
+            if candidate.venue in busy:
                 continue
-            key = (proposal.forum, tuple(proposal.parties), proposal.region)
-            offer = proposal.terms[0]
-            if (proposal.forum == "bilateral" and offer.giver is None) or (
-                offer.term,
-                offer.giver,
-                offer.receiver,
-            ) in covered:
+            forum, parties = candidate.venue
+            offer = candidate.offer
+            if (forum == "bilateral" and offer.giver is None) or candidate.roles in covered:
                 continue  # all-party terms belong in a wider forum; a term already agreed adds nothing
-            offers = groups.setdefault(key, {})
-            if (offer.term, offer.giver, offer.receiver) not in offers:
-                forecast = outlook.forecast(proposal.forum, key[1], [offer])
+            offers = groups.setdefault(candidate.group, {})
+            if candidate.roles not in offers:
+                forecast = outlook.forecast(forum, parties, (offer,), candidate.keys)
                 mine = self._worth(outlook, forecast, rounds, milestones=False)
-                offers[(offer.term, offer.giver, offer.receiver)] = Offer(offer, {self.seat: mine}, forecast)
+                offers[candidate.roles] = Offer(offer, {self.seat: mine}, forecast)
         ranked = sorted(groups.items(), key=lambda g: -max(o.gains[self.seat] for o in g[1].values()))
         found: list[Package] = []
         for (forum, parties, region), offers in ranked[: self.skill.partners]:
@@ -359,6 +369,22 @@ class ScriptedBot:
             if package is not None and (not self.skill.foresight or self._can_ratify(outlook, package.spec)):
                 found.append(package)
         return sorted(found, key=lambda p: -p.score)
+
+    def _candidate(self, proposal: Propose) -> Candidate:
+        """A standard proposal as the search screens it (standard proposals last the game)."""
+        known = self.candidates.get(id(proposal))
+        if known is None or known.proposal is not proposal:
+            offer = proposal.terms[0]
+            parties = tuple(proposal.parties)
+            known = self.candidates[id(proposal)] = Candidate(
+                proposal,
+                (proposal.forum, parties),
+                (proposal.forum, parties, proposal.region),
+                offer,
+                (offer.term, offer.giver, offer.receiver),
+                (offer_key(offer),),
+            )
+        return known
 
     def _build(self, parties: tuple[str, ...], offers: list[Offer]) -> list[TermOffer]:
         """Greedy package building on summed single-term gains: add the term that most raises
