@@ -353,7 +353,7 @@ class Picture:
         """Per-round changes if this package were in force this round (treat it as read-only).
         `evidence` is the published evidence, by term; `keys`, the terms' `offer_key`s if known."""
         keys = keys or tuple(offer_key(o) for o in terms)
-        measured = tuple(evidence.get(o.term) for o in terms)
+        measured = tuple(evidence.get(o.term) for o in terms) if evidence else (None,) * len(keys)
         key = (forum, parties, keys, measured)
         known = self._forecasts.get(key)
         if known is None:

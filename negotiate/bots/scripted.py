@@ -146,9 +146,7 @@ class ScriptedBot:
     # --- negotiation ---------------------------------------------------------------------
 
     def _negotiate(self, memory: Memory, legal: Sequence[ActionModel]) -> tuple[ActionModel, str]:
-        by_type: dict[str, list[ActionModel]] = {}
-        for action in legal:
-            by_type.setdefault(action.type, []).append(action)  # type: ignore[attr-defined]
+        by_type = _by_type(legal)
         for accept in by_type.get("accept", []):
             answer = self._answer(memory, accept, by_type)  # type: ignore[arg-type]
             if answer is not None:
@@ -569,9 +567,7 @@ class ScriptedBot:
                 if shaky and self._power_worth(memory, "audit", "audits") >= -1:
                     names = ", ".join(self.table.name(p) for p in shaky)
                     return action, f"{self.name} audits deal #{deal.id}: {names} may be quietly failing to comply"
-        by_type: dict[str, list[ActionModel]] = {}
-        for action in legal:
-            by_type.setdefault(action.type, []).append(action)  # type: ignore[attr-defined]
+        by_type = _by_type(legal)
         published = self._publish(memory, by_type)
         if published is not None:
             return published
@@ -679,6 +675,18 @@ def _paid_by(view: SeatView, seat: str, deal: Deal) -> list[Payment]:
     the parties that accepted it."""
     friends = {deal.proposer, *deal.accepted}
     return [p for p in view.payments if p.to == seat and p.round >= view.round - 1 and p.sender in friends]
+
+
+def _by_type(actions: Sequence[ActionModel]) -> dict[str, list[ActionModel]]:
+    """Actions grouped by their type, in order."""
+    out: dict[str, list[ActionModel]] = {}
+    for action in actions:
+        group = out.get(action.type)  # type: ignore[attr-defined]
+        if group is None:
+            out[action.type] = [action]  # type: ignore[attr-defined]
+        else:
+            group.append(action)
+    return out
 
 
 def _deal(view: SeatView, deal_id: int) -> Deal:

@@ -238,7 +238,10 @@ def build(kind: type[M], /, **fields: Any) -> M:
     names = _FIELDS.get(kind)
     if names is None:
         names = _FIELDS[kind] = tuple(kind.model_fields)
-    return _assemble(kind, {name: fields[name] for name in names}, set(fields))
+    given = set(fields)
+    if tuple(fields) != names:
+        fields = {name: fields[name] for name in names}
+    return _assemble(kind, fields, given)
 
 
 _FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
