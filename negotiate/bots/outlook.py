@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import is_
 from typing import TypeVar
 from weakref import WeakKeyDictionary
 
@@ -192,9 +193,9 @@ class Lens:
         last = self._last_picture
         if (
             last is not None
-            and _same(last[0], state.seats)
-            and _same(last[1], state.corridors)
-            and _same(last[2], in_force)
+            and same(last[0], state.seats)
+            and same(last[1], state.corridors)
+            and same(last[2], in_force)
         ):
             return last[3]  # views share their copies of unchanged parts: the same parts, the same flows
         levers = self._deal_levers(state, in_force)
@@ -210,7 +211,7 @@ class Lens:
     def _deal_levers(self, state: GameState, in_force: list[Deal]) -> list[Levers]:
         """The corridors' levers from the deals in force, known by those deals' parties and terms."""
         last = self._last_levers
-        if last is not None and _same(last[0], in_force):
+        if last is not None and same(last[0], in_force):
             return last[1]  # views share their copies of unchanged deals: the same deals, the same levers
         key = tuple((tuple(d.parties), tuple(offer_key(o) for o in d.terms)) for d in in_force)
         known = self._levers.get(key)
@@ -534,9 +535,9 @@ def _keep(cache: dict[tuple, V], key: tuple, value: V, limit: int) -> V:
     return value
 
 
-def _same(these: Sequence[object], those: Sequence[object]) -> bool:
+def same(these: Sequence[object], those: Sequence[object]) -> bool:
     """Whether two lists hold the very same objects."""
-    return len(these) == len(those) and all(a is b for a, b in zip(these, those))
+    return len(these) == len(those) and all(map(is_, these, those))
 
 
 def offer_key(offer: TermOffer) -> tuple:

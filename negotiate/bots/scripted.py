@@ -16,7 +16,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key
+from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key, same
 from negotiate.bots.personality import Level, Personality
 from negotiate.engine import ActionModel, SeatView
 from negotiate.engine.actions import (
@@ -61,7 +61,7 @@ class Offer:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A standard proposal as the search screens it, worked out once per game."""
+    """A standard proposal as the search screens it."""
 
     proposal: Propose
     venue: tuple[str, tuple[str, ...]]  # forum and parties
@@ -114,7 +114,7 @@ class ScriptedBot:
         self.reader: Reader | None = None
         self.memory: Memory | None = None
         self.favours: list[tuple[int, str, float]] = []  # (round, payer, points) given back for payments
-        self.candidates: dict[int, Candidate] = {}  # by the id of the standard proposal
+        self.screened: tuple[list[Propose], list[Candidate]] | None = None  # see `_screening`
 
     # --- deciding ------------------------------------------------------------------------
 
@@ -325,8 +325,7 @@ class ScriptedBot:
             if d.round == outlook.view.round and d.status in ("draft", "open", "agreed", "ratified")
         }
         groups: dict[tuple, dict[tuple, Offer]] = {}
-        for proposal in proposals:
-            candidate = self._candidate(proposal)
+        for candidate in self._screening(proposals):
             if candidate.venue in busy:
                 continue
             forum, parties = candidate.venue
@@ -368,21 +367,13 @@ class ScriptedBot:
                 found.append(package)
         return sorted(found, key=lambda p: -p.score)
 
-    def _candidate(self, proposal: Propose) -> Candidate:
-        """A standard proposal as the search screens it (standard proposals last the game)."""
-        known = self.candidates.get(id(proposal))
-        if known is None or known.proposal is not proposal:
-            offer = proposal.terms[0]
-            parties = tuple(proposal.parties)
-            known = self.candidates[id(proposal)] = Candidate(
-                proposal,
-                (proposal.forum, parties),
-                (proposal.forum, parties, proposal.region),
-                offer,
-                (offer.term, offer.giver, offer.receiver),
-                (offer_key(offer),),
-            )
-        return known
+    def _screening(self, proposals: Sequence[Propose]) -> list[Candidate]:
+        """The standard proposals as the search screens them, worked out again only when the
+        list changes (standard proposals last the game)."""
+        known = self.screened
+        if known is None or not same(known[0], proposals):
+            known = self.screened = (list(proposals), [_candidate(p) for p in proposals])
+        return known[1]
 
     def _build(self, parties: tuple[str, ...], offers: list[Offer]) -> list[TermOffer]:
         """Greedy package building on summed single-term gains: add the term that most raises
@@ -675,6 +666,19 @@ def _paid_by(view: SeatView, seat: str, deal: Deal) -> list[Payment]:
     the parties that accepted it."""
     friends = {deal.proposer, *deal.accepted}
     return [p for p in view.payments if p.to == seat and p.round >= view.round - 1 and p.sender in friends]
+
+
+def _candidate(proposal: Propose) -> Candidate:
+    offer = proposal.terms[0]
+    parties = tuple(proposal.parties)
+    return Candidate(
+        proposal,
+        (proposal.forum, parties),
+        (proposal.forum, parties, proposal.region),
+        offer,
+        (offer.term, offer.giver, offer.receiver),
+        (offer_key(offer),),
+    )
 
 
 def _by_type(actions: Sequence[ActionModel]) -> dict[str, list[ActionModel]]:
