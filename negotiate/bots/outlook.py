@@ -24,7 +24,6 @@ from negotiate.engine.effects import who
 from negotiate.engine.flows import (
     Flow,
     Levers,
-    corridor_levers,
     ends,
     flow_stats,
     global_moves,
@@ -165,8 +164,6 @@ class Reader:
 
 PICTURES = 16
 """Pictures of flows a lens keeps (the newest): a round's seats and phases share one or two."""
-LEVERS = 64
-"""Sets of deals in force whose levers a lens keeps (the newest)."""
 READINGS = 4096
 """Readings of terms a lens keeps (the newest)."""
 
@@ -181,7 +178,6 @@ class Lens:
         self.corridors = [CorridorState(**c.model_dump()) for c in table.scenario.corridors]
         self._terms: dict[tuple, Terms] = {}
         self._bundles: dict[tuple, Bundle] = {}
-        self._levers: dict[tuple, list[Levers]] = {}
         self._pictures: dict[tuple, Picture] = {}
         self._people: dict[tuple, list[tuple[Key, float]]] = {}
         self._last_levers: tuple[list[Deal], list[Levers]] | None = None
@@ -198,7 +194,7 @@ class Lens:
             and same(last[2], in_force)
         ):
             return last[3]  # views share their copies of unchanged parts: the same parts, the same flows
-        levers = self._deal_levers(state, in_force)
+        levers = self._deal_levers(in_force)
         pressures = tuple(pressure(self.table, state, c)[0] for c in state.corridors)
         thresholds = tuple(c.threshold for c in state.corridors)
         key = (pressures, thresholds, tuple((lv.capacity, lv.enforcement, lv.protection) for lv in levers))
@@ -208,17 +204,23 @@ class Lens:
         self._last_picture = (state.seats, state.corridors, in_force, known)
         return known
 
-    def _deal_levers(self, state: GameState, in_force: list[Deal]) -> list[Levers]:
-        """The corridors' levers from the deals in force, known by those deals' parties and terms."""
+    def _deal_levers(self, in_force: list[Deal]) -> list[Levers]:
+        """The corridors' levers from the deals in force, summed from the readings of their terms
+        as `corridor_levers` sums them (a belief knows of no lapses)."""
         last = self._last_levers
         if last is not None and same(last[0], in_force):
             return last[1]  # views share their copies of unchanged deals: the same deals, the same levers
-        key = tuple((tuple(d.parties), tuple(offer_key(o) for o in d.terms)) for d in in_force)
-        known = self._levers.get(key)
-        if known is None:
-            known = _keep(self._levers, key, corridor_levers(self.table, state), LEVERS)
-        self._last_levers = (in_force, known)
-        return known
+        levers = [Levers() for _ in self.corridors]
+        for deal in in_force:
+            parties = tuple(deal.parties)
+            for offer in deal.terms:
+                for i, capacity, enforcement, protection in self._term(offer, offer_key(offer), parties, None).levers:
+                    lever = levers[i]
+                    lever.capacity += capacity
+                    lever.enforcement += enforcement
+                    lever.protection += protection
+        self._last_levers = (in_force, levers)
+        return levers
 
     def bundle(
         self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], keys: tuple, measured: tuple
