@@ -11,8 +11,9 @@ work (flow split, corridor matching, scoring rules), so bots and rules never dis
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import is_
 from typing import TypeVar
 from weakref import WeakKeyDictionary
 
@@ -23,7 +24,6 @@ from negotiate.engine.effects import who
 from negotiate.engine.flows import (
     Flow,
     Levers,
-    corridor_levers,
     ends,
     flow_stats,
     global_moves,
@@ -31,15 +31,13 @@ from negotiate.engine.flows import (
     split,
     totals,
 )
-from negotiate.engine.scoring import advocated, counts_for, value_points
-from negotiate.engine.state import CorridorState, Deal, GameState, Secret, TermOffer, build
+from negotiate.engine.scoring import advocated, counts_for, scorer, value_points
+from negotiate.engine.state import CorridorState, Deal, GameState, SeatState, Secret, TermOffer, build
 from negotiate.engine.table import Table
 
 Key = tuple[str, str]
 """What a change moves: (seat id, track), (seat id, "stat:<tally>"), or ("global", track)."""
 V = TypeVar("V")
-Evidence = tuple[tuple[str, tuple[int, ...]], ...]
-"""Published evidence as a key: (term, measured effects) pairs."""
 
 
 @dataclass
@@ -102,6 +100,18 @@ class Valued:
     rules: tuple[Measured, ...]
     low: float
     high: float
+    scorers: tuple[Callable[[float], float], ...]  # each rule's points for a value (see `scorer`)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What a package's terms add up to whatever the flows (see `Lens.package`): treat it as
+    read-only."""
+
+    level: int
+    changes: dict[Key, float]
+    spread: dict[Key, float]
+    extra: dict[int, list[float]]
 
 
 @dataclass(frozen=True)
@@ -148,14 +158,12 @@ class Reader:
                     else self.table.types[owner].tracks[name]
                 )
                 bounds = (spec.min, spec.max)
-            out.append(Valued(key, tuple(measured), *bounds))
+            out.append(Valued(key, tuple(measured), *bounds, tuple(scorer(rule) for rule in measured)))
         return out
 
 
 PICTURES = 16
 """Pictures of flows a lens keeps (the newest): a round's seats and phases share one or two."""
-LEVERS = 64
-"""Sets of deals in force whose levers a lens keeps (the newest)."""
 READINGS = 4096
 """Readings of terms a lens keeps (the newest)."""
 
@@ -169,39 +177,88 @@ class Lens:
         self.table = table
         self.corridors = [CorridorState(**c.model_dump()) for c in table.scenario.corridors]
         self._terms: dict[tuple, Terms] = {}
-        self._levers: dict[tuple, list[Levers]] = {}
+        self._bundles: dict[tuple, Bundle] = {}
         self._pictures: dict[tuple, Picture] = {}
+        self._people: dict[tuple, list[tuple[Key, float]]] = {}
         self._last_levers: tuple[list[Deal], list[Levers]] | None = None
+        self._last_picture: tuple[list[SeatState], list[CorridorState], list[Deal], float, Picture] | None = None
 
     def picture(self, state: GameState) -> Picture:
         """The corridors' flows in a (belief) state, shared with every state of the same flows."""
-        levers = self._deal_levers(state)
+        in_force = [d for d in state.deals if d.status == "in_force"]
+        escalation = self.table.escalation(state.round)
+        last = self._last_picture
+        if (
+            last is not None
+            and same(last[0], state.seats)
+            and same(last[1], state.corridors)
+            and same(last[2], in_force)
+            and last[3] == escalation
+        ):
+            return last[4]  # views share their copies of unchanged parts: the same parts, the same flows
+        levers = self._deal_levers(in_force)
         pressures = tuple(pressure(self.table, state, c)[0] for c in state.corridors)
         thresholds = tuple(c.threshold for c in state.corridors)
-        escalation = self.table.escalation(state.round)
         key = (pressures, thresholds, tuple((lv.capacity, lv.enforcement, lv.protection) for lv in levers), escalation)
         known = self._pictures.get(key)
         if known is None:
             picture = Picture(self, pressures, thresholds, levers, escalation)
             known = _keep(self._pictures, key, picture, PICTURES)
+        self._last_picture = (state.seats, state.corridors, in_force, escalation, known)
         return known
 
-    def _deal_levers(self, state: GameState) -> list[Levers]:
-        """The corridors' levers from the deals in force, known by those deals' parties and terms."""
-        in_force = [d for d in state.deals if d.status == "in_force"]
+    def _deal_levers(self, in_force: list[Deal]) -> list[Levers]:
+        """The corridors' levers from the deals in force, summed from the readings of their terms
+        as `corridor_levers` sums them (a belief knows of no lapses)."""
         last = self._last_levers
-        if last is not None and _same(last[0], in_force):
+        if last is not None and same(last[0], in_force):
             return last[1]  # views share their copies of unchanged deals: the same deals, the same levers
-        key = tuple((tuple(d.parties), tuple(_offer_key(o) for o in d.terms)) for d in in_force)
-        known = self._levers.get(key)
+        levers = [Levers() for _ in self.corridors]
+        for deal in in_force:
+            parties = tuple(deal.parties)
+            for offer in deal.terms:
+                for i, capacity, enforcement, protection in self._term(offer, offer_key(offer), parties, None).levers:
+                    lever = levers[i]
+                    lever.capacity += capacity
+                    lever.enforcement += enforcement
+                    lever.protection += protection
+        self._last_levers = (in_force, levers)
+        return levers
+
+    def bundle(
+        self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], keys: tuple, measured: tuple
+    ) -> Bundle:
+        """What a package's terms do by themselves, whatever the flows: its governance level,
+        the changes and spread its terms add up to, and the levers they pull on each corridor.
+        `keys` are the terms' `offer_key`s and `measured` their published evidence (or None)."""
+        key = (forum, parties, keys, measured)
+        known = self._bundles.get(key)
         if known is None:
-            known = _keep(self._levers, key, corridor_levers(self.table, state), LEVERS)
-        self._last_levers = (in_force, known)
+            known = _keep(self._bundles, key, self._sum(forum, parties, terms, keys, measured), READINGS)
         return known
 
-    def terms(self, offer: TermOffer, parties: tuple[str, ...], measured: Sequence[int] | None) -> Terms:
+    def _sum(
+        self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], keys: tuple, measured: tuple
+    ) -> Bundle:
+        changes: dict[Key, float] = defaultdict(float)
+        spread: dict[Key, float] = defaultdict(float)
+        extra: dict[int, list[float]] = {}
+        for offer, offer_key, evidence in zip(terms, keys, measured):
+            known = self._term(offer, offer_key, parties, evidence)
+            for key, value in known.changes:
+                changes[key] += value
+            for key, value in known.spread:
+                spread[key] += value
+            for i, capacity, enforcement, protection in known.levers:
+                more = extra.setdefault(i, [0.0, 0.0, 0.0])
+                more[0] += capacity
+                more[1] += enforcement
+                more[2] += protection
+        return Bundle(level_of(self.table, forum, terms, parties), changes, spread, extra)
+
+    def _term(self, offer: TermOffer, offer_key: tuple, parties: tuple[str, ...], measured: tuple | None) -> Terms:
         """What one term does in a deal with these parties, given its published evidence."""
-        key = (_offer_key(offer), parties, tuple(measured) if measured else None)
+        key = (offer_key, parties, measured or None)
         known = self._terms.get(key)
         if known is None:
             known = _keep(self._terms, key, self._read(offer, parties, measured), READINGS)
@@ -241,8 +298,16 @@ class Lens:
             for seat in who(self.table, selector, track, roles):
                 changes[(seat, track)] += value
 
-    def people(self, corridor: CorridorState, before: Flow, after: Flow) -> list[tuple[Key, float]]:
-        """How a change in one corridor's flows moves its seats' tracks and tallies."""
+    def people(self, i: int, before: Flow, after: Flow) -> list[tuple[Key, float]]:
+        """How a change in one corridor's flows moves its seats' tracks and tallies (worked out
+        once per change of flows, whatever the picture)."""
+        key = (i, before, after)
+        known = self._people.get(key)
+        if known is None:
+            known = _keep(self._people, key, self._moved(self.corridors[i], before, after), READINGS)
+        return known
+
+    def _moved(self, corridor: CorridorState, before: Flow, after: Flow) -> list[tuple[Key, float]]:
         out: list[tuple[Key, float]] = []
         for old, new in zip(ends(self.table, corridor, before), ends(self.table, corridor, after)):
             seat, effects = new[0], new[1]
@@ -292,35 +357,28 @@ class Picture:
         self._globals: dict[tuple[int, int, int], list[tuple[Key, float]]] = {}
 
     def forecast(
-        self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], evidence: Evidence
+        self,
+        forum: Forum,
+        parties: tuple[str, ...],
+        terms: Sequence[TermOffer],
+        evidence: Mapping[str, tuple],
+        keys: tuple | None = None,
     ) -> Forecast:
-        """Per-round changes if this package were in force this round (treat it as read-only)."""
-        key = (forum, parties, tuple(_offer_key(o) for o in terms), evidence)
+        """Per-round changes if this package were in force this round (treat it as read-only).
+        `evidence` is the published evidence, by term; `keys`, the terms' `offer_key`s if known."""
+        keys = keys or tuple(offer_key(o) for o in terms)
+        measured = tuple(evidence.get(o.term) for o in terms) if evidence else (None,) * len(keys)
+        key = (forum, parties, keys, measured)
         known = self._forecasts.get(key)
         if known is None:
-            known = self._forecasts[key] = self._work_out(forum, parties, terms, dict(evidence))
+            package = self.lens.bundle(forum, parties, terms, keys, measured)
+            known = Forecast(parties, tuple(terms), package.level)
+            known.changes.update(package.changes)
+            known.spread.update(package.spread)
+            if package.extra:
+                self._flow_changes(known.changes, package.extra)
+            self._forecasts[key] = known
         return known
-
-    def _work_out(
-        self, forum: Forum, parties: tuple[str, ...], terms: Sequence[TermOffer], evidence: Mapping[str, tuple]
-    ) -> Forecast:
-        result = Forecast(parties, tuple(terms), level_of(self.lens.table, forum, terms, parties))
-        changes, spread = result.changes, result.spread
-        extra: dict[int, list[float]] = {}
-        for offer in terms:
-            known = self.lens.terms(offer, parties, evidence.get(offer.term))
-            for key, value in known.changes:
-                changes[key] += value
-            for key, value in known.spread:
-                spread[key] += value
-            for i, capacity, enforcement, protection in known.levers:
-                more = extra.setdefault(i, [0.0, 0.0, 0.0])
-                more[0] += capacity
-                more[1] += enforcement
-                more[2] += protection
-        if extra:
-            self._flow_changes(changes, extra)
-        return result
 
     def _flow_changes(self, changes: dict[Key, float], extra: Mapping[int, list[float]]) -> None:
         """Add how the corridors' flows change when the levers move by `extra`."""
@@ -350,7 +408,7 @@ class Picture:
                 known = ([], (0, 0, 0))
             else:
                 known = (
-                    self.lens.people(self.lens.corridors[i], before, after),
+                    self.lens.people(i, before, after),
                     (
                         after.irregular - before.irregular,
                         after.unprotected - before.unprotected,
@@ -386,16 +444,22 @@ class Outlook:
         self.rounds_left = max(1, view.rounds - view.round)
         self.picture = reader.lens.picture(self.state)
         self.drift = self.picture.drift
-        self.evidence: Evidence = tuple((term, tuple(values)) for term, values in view.evidence.items())
+        self.evidence = {term: tuple(values) for term, values in view.evidence.items()}
         self._advocated: dict[str, int] = {}
         self._now: dict[Key, float] = {}
         self._points: dict[Valued, tuple[float, tuple[float, ...]]] = {}
+        self._crisis_max = self.table.scenario.global_tracks["crisis"].max
+        heading = self.state.global_tracks["crisis"] + self.drift.get("crisis", 0.0) * min(2, self.rounds_left)
+        self._heading = (heading, _danger(heading, self._crisis_max))  # where crisis heads, and its danger
 
     # --- forecasts -----------------------------------------------------------------------
 
-    def forecast(self, forum: Forum, parties: Sequence[str], terms: Sequence[TermOffer]) -> Forecast:
-        """Per-round changes if this package were in force this round (treat it as read-only)."""
-        return self.picture.forecast(forum, tuple(parties), terms, self.evidence)
+    def forecast(
+        self, forum: Forum, parties: Sequence[str], terms: Sequence[TermOffer], keys: tuple | None = None
+    ) -> Forecast:
+        """Per-round changes if this package were in force this round (treat it as read-only).
+        `keys` are the terms' `offer_key`s, if known."""
+        return self.picture.forecast(forum, tuple(parties), terms, self.evidence, keys)
 
     # --- values --------------------------------------------------------------------------
 
@@ -418,13 +482,14 @@ class Outlook:
         objective (and, for the seat itself, its agenda), milestones, and the danger of collapse."""
         changes = forecast.changes
         total = 0.0
+        known = self._points
         for valued in self.reader.valued[seat]:
             change = changes.get(valued.key)
             if change:
-                now, points = self._points_now(valued)
+                now, points = known.get(valued) or self._points_now(valued)
                 new = min(valued.high, max(valued.low, now + change * rounds))
-                for rule, before in zip(valued.rules, points):
-                    total += value_points(rule, new) - before
+                for score, before in zip(valued.scorers, points):
+                    total += score(new) - before
         for deal_rule in self.reader.deal_rules[seat]:
             total += deal_rule.points * counts_for(deal_rule, seat, forecast.parties, forecast.terms)
         governance = self.state.global_tracks["governance"]
@@ -439,11 +504,10 @@ class Outlook:
         return total + self.collapse_value(seat, crisis * rounds) if crisis else total
 
     def _points_now(self, valued: Valued) -> tuple[float, tuple[float, ...]]:
-        """What the tracks or tally of these rules stand at now, and the points each rule gives for it."""
-        known = self._points.get(valued)
-        if known is None:
-            now = self.current(valued.key)
-            known = self._points[valued] = (now, tuple(value_points(rule, now) for rule in valued.rules))
+        """What the tracks or tally of these rules stand at now, and the points each rule gives
+        for it (kept in `_points`, where `gain` looks first)."""
+        now = self.current(valued.key)
+        known = self._points[valued] = (now, tuple(score(now) for score in valued.scorers))
         return known
 
     def _advocated_level(self, seat: str) -> int:
@@ -457,21 +521,22 @@ class Outlook:
         and the nearer the crisis heads to its maximum, the more each point matters."""
         if not crisis_change:
             return 0.0
-        spec = self.table.scenario.global_tracks["crisis"]
-        heading = self.state.global_tracks["crisis"] + self.drift.get("crisis", 0.0) * min(2, self.rounds_left)
+        heading, danger = self._heading
         stake = max(15.0, self.view.scores.get(seat, 0.0)) * (1 - self.table.scenario.rules.collapse_keep)
-        return -stake * (_danger(heading + crisis_change, spec.max) - _danger(heading, spec.max))
+        return -stake * (_danger(heading + crisis_change, self._crisis_max) - danger)
 
     def spread_cost(self, seat: str, forecast: Forecast, rounds: int) -> float:
         """How much unmeasured effects could cost the seat, at worst, over `rounds` rounds."""
         total = 0.0
+        if not forecast.spread:
+            return total
         for valued in self.reader.valued[seat]:
             spread = forecast.spread.get(valued.key)
             if spread:
                 now = self.current(valued.key)
                 down = min(valued.high, max(valued.low, now - spread * rounds))
                 up = min(valued.high, max(valued.low, now + spread * rounds))
-                total += abs(sum(value_points(r, up) - value_points(r, down) for r in valued.rules)) / 2
+                total += abs(sum(score(up) - score(down) for score in valued.scorers)) / 2
         return total
 
 
@@ -483,12 +548,13 @@ def _keep(cache: dict[tuple, V], key: tuple, value: V, limit: int) -> V:
     return value
 
 
-def _same(these: Sequence[object], those: Sequence[object]) -> bool:
+def same(these: Sequence[object], those: Sequence[object]) -> bool:
     """Whether two lists hold the very same objects."""
-    return len(these) == len(those) and all(a is b for a, b in zip(these, those))
+    return len(these) == len(those) and all(map(is_, these, those))
 
 
-def _offer_key(offer: TermOffer) -> tuple:
+def offer_key(offer: TermOffer) -> tuple:
+    """A term offer as a key: its term, giver, receiver and parameters."""
     return offer.term, offer.giver, offer.receiver, tuple(offer.params.items())
 
 

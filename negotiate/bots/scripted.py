@@ -16,7 +16,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from negotiate.bots.outlook import Forecast, Outlook, Reader, belief
+from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key, same
 from negotiate.bots.personality import Level, Personality
 from negotiate.engine import ActionModel, SeatView
 from negotiate.engine.actions import (
@@ -57,6 +57,18 @@ class Offer:
     offer: TermOffer
     gains: dict[str, float]
     forecast: Forecast
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A standard proposal as the search screens it."""
+
+    proposal: Propose
+    venue: tuple[str, tuple[str, ...]]  # forum and parties
+    group: tuple[str, tuple[str, ...], str | None]  # forum, parties and region
+    offer: TermOffer
+    roles: tuple[str, str | None, str | None]  # term, giver and receiver
+    keys: tuple  # the offer's `offer_key`, alone
 
 
 @dataclass
@@ -102,6 +114,7 @@ class ScriptedBot:
         self.reader: Reader | None = None
         self.memory: Memory | None = None
         self.favours: list[tuple[int, str, float]] = []  # (round, payer, points) given back for payments
+        self.screened: tuple[list[Propose], list[Candidate]] | None = None  # see `_screening`
 
     # --- deciding ------------------------------------------------------------------------
 
@@ -133,9 +146,7 @@ class ScriptedBot:
     # --- negotiation ---------------------------------------------------------------------
 
     def _negotiate(self, memory: Memory, legal: Sequence[ActionModel]) -> tuple[ActionModel, str]:
-        by_type: dict[str, list[ActionModel]] = {}
-        for action in legal:
-            by_type.setdefault(action.type, []).append(action)  # type: ignore[attr-defined]
+        by_type = _by_type(legal)
         for accept in by_type.get("accept", []):
             answer = self._answer(memory, accept, by_type)  # type: ignore[arg-type]
             if answer is not None:
@@ -283,11 +294,12 @@ class ScriptedBot:
         aim = self._aspiration(memory)
         view = memory.outlook.view
         tabled = {(d.forum, tuple(d.parties)) for d in view.deals if d.proposer == self.seat and d.round == view.round}
-        state = belief(self.table, view)
+        state = None  # the belief, built only if a package gets this far
         for package in memory.packages:
             spec = package.spec
             if package.mine < aim or (spec.forum, tuple(spec.parties)) in tabled:
                 continue
+            state = state or belief(self.table, view)
             if check_spec(self.table, state, spec) is not None:
                 continue
             memory.proposals += 1
@@ -313,22 +325,18 @@ class ScriptedBot:
             if d.round == outlook.view.round and d.status in ("draft", "open", "agreed", "ratified")
         }
         groups: dict[tuple, dict[tuple, Offer]] = {}
-        for proposal in proposals:
-            if (proposal.forum, tuple(proposal.parties)) in busy:
+        for candidate in self._screening(proposals):
+            if candidate.venue in busy:
                 continue
-            key = (proposal.forum, tuple(proposal.parties), proposal.region)
-            offer = proposal.terms[0]
-            if (proposal.forum == "bilateral" and offer.giver is None) or (
-                offer.term,
-                offer.giver,
-                offer.receiver,
-            ) in covered:
+            forum, parties = candidate.venue
+            offer = candidate.offer
+            if (forum == "bilateral" and offer.giver is None) or candidate.roles in covered:
                 continue  # all-party terms belong in a wider forum; a term already agreed adds nothing
-            offers = groups.setdefault(key, {})
-            if (offer.term, offer.giver, offer.receiver) not in offers:
-                forecast = outlook.forecast(proposal.forum, key[1], [offer])
+            offers = groups.setdefault(candidate.group, {})
+            if candidate.roles not in offers:
+                forecast = outlook.forecast(forum, parties, (offer,), candidate.keys)
                 mine = self._worth(outlook, forecast, rounds, milestones=False)
-                offers[(offer.term, offer.giver, offer.receiver)] = Offer(offer, {self.seat: mine}, forecast)
+                offers[candidate.roles] = Offer(offer, {self.seat: mine}, forecast)
         ranked = sorted(groups.items(), key=lambda g: -max(o.gains[self.seat] for o in g[1].values()))
         found: list[Package] = []
         for (forum, parties, region), offers in ranked[: self.skill.partners]:
@@ -358,6 +366,14 @@ class ScriptedBot:
             if package is not None and (not self.skill.foresight or self._can_ratify(outlook, package.spec)):
                 found.append(package)
         return sorted(found, key=lambda p: -p.score)
+
+    def _screening(self, proposals: Sequence[Propose]) -> list[Candidate]:
+        """The standard proposals as the search screens them, worked out again only when the
+        list changes (standard proposals last the game)."""
+        known = self.screened
+        if known is None or not same(known[0], proposals):
+            known = self.screened = (list(proposals), [_candidate(p) for p in proposals])
+        return known[1]
 
     def _build(self, parties: tuple[str, ...], offers: list[Offer]) -> list[TermOffer]:
         """Greedy package building on summed single-term gains: add the term that most raises
@@ -542,9 +558,7 @@ class ScriptedBot:
                 if shaky and self._power_worth(memory, "audit", "audits") >= -1:
                     names = ", ".join(self.table.name(p) for p in shaky)
                     return action, f"{self.name} audits deal #{deal.id}: {names} may be quietly failing to comply"
-        by_type: dict[str, list[ActionModel]] = {}
-        for action in legal:
-            by_type.setdefault(action.type, []).append(action)  # type: ignore[attr-defined]
+        by_type = _by_type(legal)
         published = self._publish(memory, by_type)
         if published is not None:
             return published
@@ -652,6 +666,31 @@ def _paid_by(view: SeatView, seat: str, deal: Deal) -> list[Payment]:
     the parties that accepted it."""
     friends = {deal.proposer, *deal.accepted}
     return [p for p in view.payments if p.to == seat and p.round >= view.round - 1 and p.sender in friends]
+
+
+def _candidate(proposal: Propose) -> Candidate:
+    offer = proposal.terms[0]
+    parties = tuple(proposal.parties)
+    return Candidate(
+        proposal,
+        (proposal.forum, parties),
+        (proposal.forum, parties, proposal.region),
+        offer,
+        (offer.term, offer.giver, offer.receiver),
+        (offer_key(offer),),
+    )
+
+
+def _by_type(actions: Sequence[ActionModel]) -> dict[str, list[ActionModel]]:
+    """Actions grouped by their type, in order."""
+    out: dict[str, list[ActionModel]] = {}
+    for action in actions:
+        group = out.get(action.type)  # type: ignore[attr-defined]
+        if group is None:
+            out[action.type] = [action]  # type: ignore[attr-defined]
+        else:
+            group.append(action)
+    return out
 
 
 def _deal(view: SeatView, deal_id: int) -> Deal:

@@ -302,11 +302,12 @@ def implementation_options(table: Table, state: GameState, seat: str) -> list[Ac
 def _evidence_options(table: Table, state: GameState, seat: str) -> list[ActionModel]:
     if not can_pay(table, state, seat, "publish_evidence"):
         return []
-    return [
-        build(PublishEvidence, seat=seat, term=term, reason=None, type="publish_evidence")
-        for term in state.hidden
-        if term not in state.revealed
-    ]
+    return [_publish(seat, term) for term in state.hidden if term not in state.revealed]
+
+
+@lru_cache(maxsize=1024)
+def _publish(seat: str, term: str) -> PublishEvidence:
+    return build(PublishEvidence, type="publish_evidence", reason=None, seat=seat, term=term)
 
 
 def _negotiation_options(table: Table, state: GameState, seat: str) -> list[ActionModel]:
@@ -336,7 +337,7 @@ def _negotiation_options(table: Table, state: GameState, seat: str) -> list[Acti
     if "propose" in powers and _open_count(state, seat) < table.scenario.rules.max_open:
         capital = tracks.get("political_capital", 0)
         cost = lead_cost(table, state, seat) if table.types[seat].state else 0
-        out += [p for p in standard_proposals(table, seat) if p.forum != "global" or capital >= cost]
+        out += _standard_proposals(table, seat) if capital >= cost else _local_proposals(table, seat)
     return out
 
 
@@ -449,6 +450,12 @@ def _standard_proposals(table: Table, seat: str) -> tuple[Propose, ...]:
                     for binding in bindings:
                         add("bilateral", [seat, other], offer, binding)
     return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def _local_proposals(table: Table, seat: str) -> tuple[Propose, ...]:
+    """The seat's standard proposals outside the global forum."""
+    return tuple(p for p in _standard_proposals(table, seat) if p.forum != "global")
 
 
 def _facilitator_actions(table: Table, state: GameState) -> list[ActionModel]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from negotiate.content.schema import DealScore, GovernanceScore, ScoreRule, StatScore, ThresholdScore, TrackScore
@@ -71,12 +71,20 @@ def _points(table: Table, state: GameState, seat: str, rule: ScoreRule) -> float
 def value_points(rule: TrackScore | ThresholdScore | StatScore | GovernanceScore, value: float) -> float:
     """Points a rule gives for the value of what it measures (a track, a tally, the governance
     level): scoring as bots weigh outcomes they only foresee."""
+    return scorer(rule)(value)
+
+
+def scorer(rule: TrackScore | ThresholdScore | StatScore | GovernanceScore) -> Callable[[float], float]:
+    """`value_points` of one rule, made once for the many values a bot weighs."""
     if isinstance(rule, (TrackScore, StatScore)):
-        return round(rule.weight * value, 2)
-    if isinstance(rule, ThresholdScore):
-        hit = value >= rule.at_least if rule.at_least is not None else value <= (rule.at_most or 0)
-        return float(rule.points) if hit else 0.0
-    return float(rule.points) if value >= rule.at_least else 0.0
+        weight = rule.weight
+        return lambda value: round(weight * value, 2)
+    points = float(rule.points)
+    if isinstance(rule, ThresholdScore) and rule.at_least is None:
+        at_most = rule.at_most or 0
+        return lambda value: points if value <= at_most else 0.0
+    at_least = rule.at_least
+    return lambda value: points if value >= at_least else 0.0  # type: ignore[operator]
 
 
 def _track(table: Table, state: GameState, seat: str, track: str, scope: str) -> int:

@@ -167,7 +167,10 @@ class GameState(StateModel):
     lapses: dict[int, list[str]] = Field(default_factory=dict, description="hidden: deal id to lapsed parties")
     shock_pile: list[str] = Field(default_factory=list)
     trend_pile: list[str] = Field(default_factory=list)
-    history: list[dict[str, int]] = Field(default_factory=list, description="tracks (`global.crisis`, `seat.budget`) and corridor flows (`corridors.0.regular`) at each round's end")
+    history: list[dict[str, int]] = Field(
+        default_factory=list,
+        description="tracks (`global.crisis`, `seat.budget`) and corridor flows (`corridors.0.regular`) at each round's end",
+    )
     scores: dict[str, float] = Field(default_factory=dict)
     winners: list[str] = Field(default_factory=list)
 
@@ -238,7 +241,10 @@ def build(kind: type[M], /, **fields: Any) -> M:
     names = _FIELDS.get(kind)
     if names is None:
         names = _FIELDS[kind] = tuple(kind.model_fields)
-    return _assemble(kind, {name: fields[name] for name in names}, set(fields))
+    given = set(fields)
+    if tuple(fields) != names:
+        fields = {name: fields[name] for name in names}
+    return _assemble(kind, fields, given)
 
 
 _FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}

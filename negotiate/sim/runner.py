@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 
 from negotiate.bots import BotSpec, make_bot, parse_lineup
 from negotiate.content import Content
@@ -16,6 +18,11 @@ MAX_ACTIONS = 20_000
 CHUNKS_PER_JOB = 8
 """Seeds are sent to worker processes in about this many chunks per job, for a smooth progress bar."""
 
+GC_YOUNG = 10_000
+"""Container allocations between the garbage collector's youngest passes while a bot game is
+played (Python's default is 700). A game makes many short-lived containers and few cycles: at
+the default pace the collector took some 7% of a crisis-2015 game's time, at this one some 4%."""
+
 Lineup = dict[str, BotSpec]
 
 
@@ -24,14 +31,26 @@ def play_game(content: Content, scenario: str | None, seed: int, lineup: Lineup 
     game = Game(content, scenario, seed)
     specs = lineup or {seat: BotSpec("random") for seat in game.table.order}
     players = {seat: make_bot(game.table, seat, specs[seat], seed) for seat in game.table.order}
-    for _ in range(MAX_ACTIONS):
-        seat = game.current_seat
-        if seat is None:
-            break
-        game.apply(players[seat].decide(game.view(seat), game.legal_actions(seat)))
+    with _fewer_collections():
+        for _ in range(MAX_ACTIONS):
+            seat = game.current_seat
+            if seat is None:
+                break
+            game.apply(players[seat].decide(game.view(seat), game.legal_actions(seat)))
     if not game.is_over:
         raise RuntimeError(f"game with seed {seed} did not end within {MAX_ACTIONS} actions")
     return game
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the youngest garbage collections at the `GC_YOUNG` pace, then restore the old one."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], GC_YOUNG), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def result_of(game: Game) -> GameResult:
