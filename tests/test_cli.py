@@ -152,7 +152,7 @@ def test_content_option_is_what_validate_checks(
 
 
 def _yaml(rel: str) -> Any:
-    return YAML(typ="safe").load((SHIPPED / rel).read_text(encoding="utf-8"))
+    return YAML(typ="safe", pure=True).load((SHIPPED / rel).read_text(encoding="utf-8"))
 
 
 def _schemas(capsys: pytest.CaptureFixture[str], out_dir: Path) -> dict[str, dict[str, Any]]:
