@@ -16,7 +16,9 @@ from textual.widget import Widget
 from negotiate.bots import default_lineup
 from negotiate.content import Content
 from negotiate.engine import Game, digest
+from negotiate.engine.actions import actor
 from negotiate.engine.state import TermOffer
+from negotiate.sim import play_game
 from negotiate.tui import saves
 from negotiate.tui.app import NegotiateApp
 from negotiate.tui.panels import global_tracks
@@ -317,3 +319,38 @@ async def test_a_resumed_game_shows_the_corridor_trends_at_once(content):
         await until(pilot, lambda: "Corridors" in screen_text(app))
         text = screen_text(app)
         assert all(cell in text for cell in expected), (expected, text)
+
+
+async def test_the_rulebook_opens_from_the_table_and_escape_comes_back_to_the_same_turn(content):
+    session = session_for(content, "crisis-2015", {"lifeline"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "lifeline" and app.screen.viewer == "lifeline")
+        table, actions = app.screen, len(session.game.log)
+        for _ in range(2):  # the second time, the rulebook built the first time opens again
+            await pilot.press("r")
+            await until(pilot, lambda: type(app.screen).__name__ == "RulebookScreen")
+            assert "Rulebook" in screen_text(app)
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is table)
+        assert len(session.game.log) == actions, "reading the rules took no turn"
+        await pilot.press("p")
+        await until(pilot, lambda: len(session.game.log) > actions)
+        assert session.game.log[actions].type == "pass"
+
+
+async def test_a_game_that_ends_while_the_rulebook_is_open_shows_the_end_screen_once_it_is_closed(content):
+    whole = play_game(content, "classroom", 3, default_lineup(Game(content, "classroom").table))
+    session = session_for(content, "classroom", {"aldermark"})
+    assert actor(whole.log[-1]) != "aldermark", "the bots make the last move"
+    for action in whole.log[:-1]:
+        session.apply(action)
+    app = NegotiateApp(content, session, bot_delay=0.5)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: session.game.is_over)  # the bots end it; the end screen is due in 0.5 s
+        await pilot.press("r")
+        await pilot.pause(1.0)
+        assert type(app.screen).__name__ == "RulebookScreen", "the rules stay open as long as they are read"
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "EndScreen")
+        assert [type(s).__name__ for s in app.screen_stack] == ["Screen", "EndScreen"]

@@ -61,12 +61,13 @@ pressure reaches its maximum, the system collapses and nobody wins.
 | 1 to 5 | World, Deals, You (hand, agenda, score), Messages, Log |
 | space | skip a bot's wait |
 | f | facilitator: pause, undo, end the phase, inject a shock, phase timer |
+| r | the rulebook (Esc comes back to the table) |
 | ctrl+s | save under a name |
 | ctrl+t | light or dark theme |
 | Esc | back to the menu (the game is saved after every move) |
 | ? | this help |
 
-The full rules: *Read the rulebook* on the start screen.
+The full rules: press r, or *Read the rulebook* on the start screen.
 """
 
 

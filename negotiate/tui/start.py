@@ -131,9 +131,7 @@ class StartScreen(Screen[None]):
         self.app.push_screen(LoadScreen(), self.begin)
 
     def action_rulebook(self) -> None:
-        from negotiate.tui.rulebook import RulebookScreen
-
-        self.app.push_screen(RulebookScreen())
+        app_of(self).open_rulebook()
 
     def action_resume(self) -> None:
         """Continue the autosaved game; a damaged autosave is explained here and kept."""

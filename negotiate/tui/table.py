@@ -38,6 +38,7 @@ class TableScreen(Screen[None]):
         Binding("p", "pass_turn", "Pass"),
         Binding("space", "skip", "Skip wait", show=False),
         Binding("f", "facilitator", "Facilitator"),
+        Binding("r", "rulebook", "Rules", show=False),
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "leave", "Menu"),
         Binding("1", "tab('world')", "World", show=False),
@@ -94,6 +95,10 @@ class TableScreen(Screen[None]):
         self.query_one("#moves", OptionList).focus()
         self.refresh_table()
         self.call_after_refresh(self.advance)
+
+    def on_screen_resume(self) -> None:
+        if self.session.game.is_over:  # it ended while the rulebook or help was open
+            self.advance()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= 120, "wide")
@@ -247,7 +252,8 @@ class TableScreen(Screen[None]):
         privacy screen if the keyboard passes to another person)."""
         game = self.session.game
         if game.is_over:
-            self.app.finish(self.session)  # type: ignore[attr-defined]
+            if self.app.screen is self:  # else the end screen waits until the rulebook or help is closed
+                self.app.finish(self.session)  # type: ignore[attr-defined]
             return
         if game.state.paused or self._thinking or self._wait is not None:
             return
@@ -341,6 +347,9 @@ class TableScreen(Screen[None]):
         from negotiate.tui.dialogs import HelpScreen
 
         self.app.push_screen(HelpScreen())
+
+    def action_rulebook(self) -> None:
+        self.app.open_rulebook()  # type: ignore[attr-defined]
 
     def action_compose(self, counter: int | None = None) -> None:
         from negotiate.tui.composer import ComposerScreen
