@@ -12,6 +12,7 @@ import pytest
 from rich.console import Console
 from textual.geometry import Region
 from textual.widget import Widget
+from textual.widgets import Select, Static
 
 from negotiate.bots import default_lineup
 from negotiate.content import Content
@@ -21,6 +22,7 @@ from negotiate.engine.state import TermOffer
 from negotiate.sim import play_game
 from negotiate.tui import saves
 from negotiate.tui.app import NegotiateApp
+from negotiate.tui.dialogs import BOTS_READ_NO_TEXT
 from negotiate.tui.panels import global_tracks
 from negotiate.tui.session import Session
 from tests.conftest import next_round
@@ -354,3 +356,34 @@ async def test_a_game_that_ends_while_the_rulebook_is_open_shows_the_end_screen_
         await pilot.press("escape")
         await until(pilot, lambda: type(app.screen).__name__ == "EndScreen")
         assert [type(s).__name__ for s in app.screen_stack] == ["Screen", "EndScreen"]
+
+
+@pytest.mark.parametrize(
+    ("people", "to", "noted"),
+    [
+        ({"lifeline"}, "all", True),
+        ({"lifeline", "dunmar"}, "all", False),
+        ({"lifeline", "dunmar"}, "vellara", True),
+        ({"lifeline", "dunmar"}, "dunmar", False),
+    ],
+)
+async def test_a_message_to_bots_alone_says_that_bots_do_not_read_free_text(content, people, to, noted):
+    session = session_for(content, "crisis-2015", people)
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(2000):
+            seat = session.game.current_seat
+            if type(app.screen).__name__ == "PrivacyScreen":
+                await pilot.press("enter")
+            elif getattr(app.screen, "viewer", None) == seat == "lifeline":
+                break
+            elif getattr(app.screen, "viewer", None) == seat and session.is_human(seat):
+                await pilot.press("p")  # Dunmar passes: the keyboard goes on to Lifeline
+            await pilot.pause(0.01)
+        assert session.game.current_seat == "lifeline"
+        await pilot.press("m")
+        await until(pilot, lambda: type(app.screen).__name__ == "MessageDialog")
+        app.screen.query_one("#to", Select).value = to
+        await pilot.pause()
+        note = str(app.screen.query_one("#bots-note", Static).render())
+        assert (note == BOTS_READ_NO_TEXT) is noted

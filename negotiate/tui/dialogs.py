@@ -105,6 +105,12 @@ class ActionDialog(ModalScreen[ActionModel | None]):
         return [(table.name(s), s) for s in table.order if s != self.seat]
 
 
+BOTS_READ_NO_TEXT = (
+    "Bots do not read free text: they answer proposals and side payments, and write to you "
+    "when a payment would buy their yes."
+)
+
+
 class MessageDialog(ActionDialog):
     """Write to one seat (private) or to all."""
 
@@ -113,10 +119,20 @@ class MessageDialog(ActionDialog):
             yield Static("Write a message", classes="title")
             yield Select([("Everyone", "all"), *self.others()], value="all", allow_blank=False, id="to")
             yield Input(placeholder="your message (Enter sends)", max_length=500, id="text")
+            yield Static(self._bots_note("all"), id="bots-note", classes="hint")
             yield Static(classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Send", id="send", variant="primary")
                 yield Button("Cancel", id="cancel")
+
+    def _bots_note(self, to: object) -> str:
+        """What a bot makes of a message (nothing), when the message goes to one."""
+        readers = [seat for _, seat in self.others() if to in ("all", seat)]
+        return "" if any(self.session.is_human(seat) for seat in readers) else BOTS_READ_NO_TEXT
+
+    @on(Select.Changed, "#to")
+    def _recipient(self, event: Select.Changed) -> None:
+        self.query_one("#bots-note", Static).update(self._bots_note(event.value))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#send")
