@@ -15,6 +15,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key, same
 from negotiate.bots.personality import Level, Personality
@@ -682,14 +683,11 @@ def _candidate(proposal: Propose) -> Candidate:
 
 
 def _by_type(actions: Sequence[ActionModel]) -> dict[str, list[ActionModel]]:
-    """Actions grouped by their type, in order."""
+    """Actions grouped by their type, in order (legal actions come in runs of one class)."""
     out: dict[str, list[ActionModel]] = {}
-    for action in actions:
-        group = out.get(action.type)  # type: ignore[attr-defined]
-        if group is None:
-            out[action.type] = [action]  # type: ignore[attr-defined]
-        else:
-            group.append(action)
+    for _, run in groupby(actions, type):
+        group = list(run)
+        out.setdefault(group[0].type, []).extend(group)  # type: ignore[attr-defined]
     return out
 
 
