@@ -487,7 +487,7 @@ class Outlook:
             change = changes.get(valued.key)
             if change:
                 now, points = known.get(valued) or self._points_now(valued)
-                new = min(valued.high, max(valued.low, now + change * rounds))
+                new = _clamp(now + change * rounds, valued.low, valued.high)
                 for score, before in zip(valued.scorers, points):
                     total += score(new) - before
         for deal_rule in self.reader.deal_rules[seat]:
@@ -534,8 +534,8 @@ class Outlook:
             spread = forecast.spread.get(valued.key)
             if spread:
                 now = self.current(valued.key)
-                down = min(valued.high, max(valued.low, now - spread * rounds))
-                up = min(valued.high, max(valued.low, now + spread * rounds))
+                down = _clamp(now - spread * rounds, valued.low, valued.high)
+                up = _clamp(now + spread * rounds, valued.low, valued.high)
                 total += abs(sum(score(up) - score(down) for score in valued.scorers)) / 2
         return total
 
@@ -567,4 +567,9 @@ def _by_track(moves: Sequence[tuple[str, float, str]]) -> dict[str, float]:
 
 def _danger(crisis: float, maximum: int) -> float:
     """A rough chance that crisis heading to this level ends in collapse."""
-    return min(1.0, max(0.0, (crisis - (maximum - 12)) / 12))
+    return _clamp((crisis - (maximum - 12)) / 12, 0.0, 1.0)
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    """`min(high, max(low, value))`, at a fraction of the cost of those two calls."""
+    return high if value > high else low if value < low else value

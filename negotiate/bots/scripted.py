@@ -410,7 +410,7 @@ class ScriptedBot:
     def _score(self, mine: float, others: Sequence[float]) -> float:
         """How much the bot likes a package: its own gain, a share of the partners' (its
         fairness), and a penalty for any partner left short of a clear gain."""
-        short = sum(max(0.0, MARGIN - g) for g in others)
+        short = sum(MARGIN - g for g in others if g < MARGIN)
         return mine + self.traits.fairness * sum(others) - 2 * short
 
     def _judge(self, outlook: Outlook, spec: Propose, rounds: int, checked: bool = False) -> Package | None:
