@@ -299,9 +299,10 @@ class Lens:
                 changes[(seat, track)] += value
 
     def people(self, i: int, before: Flow, after: Flow) -> list[tuple[Key, float]]:
-        """How a change in one corridor's flows moves its seats' tracks and tallies (worked out
-        once per change of flows, whatever the picture)."""
-        key = (i, before, after)
+        """How a change in one corridor's flows moves its seats' tracks and tallies: worked out
+        once per corridor and change in its regular, irregular and harmful numbers (all that
+        `ends` and `flow_stats` count), whatever the flows and the picture."""
+        key = (i, after.regular - before.regular, after.irregular - before.irregular, after.harmful - before.harmful)
         known = self._people.get(key)
         if known is None:
             known = _keep(self._people, key, self._moved(self.corridors[i], before, after), READINGS)
