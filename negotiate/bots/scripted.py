@@ -15,6 +15,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key, same
 from negotiate.bots.personality import Level, Personality
@@ -409,7 +410,7 @@ class ScriptedBot:
     def _score(self, mine: float, others: Sequence[float]) -> float:
         """How much the bot likes a package: its own gain, a share of the partners' (its
         fairness), and a penalty for any partner left short of a clear gain."""
-        short = sum(max(0.0, MARGIN - g) for g in others)
+        short = sum(MARGIN - g for g in others if g < MARGIN)
         return mine + self.traits.fairness * sum(others) - 2 * short
 
     def _judge(self, outlook: Outlook, spec: Propose, rounds: int, checked: bool = False) -> Package | None:
@@ -682,14 +683,11 @@ def _candidate(proposal: Propose) -> Candidate:
 
 
 def _by_type(actions: Sequence[ActionModel]) -> dict[str, list[ActionModel]]:
-    """Actions grouped by their type, in order."""
+    """Actions grouped by their type, in order (legal actions come in runs of one class)."""
     out: dict[str, list[ActionModel]] = {}
-    for action in actions:
-        group = out.get(action.type)  # type: ignore[attr-defined]
-        if group is None:
-            out[action.type] = [action]  # type: ignore[attr-defined]
-        else:
-            group.append(action)
+    for _, run in groupby(actions, type):
+        group = list(run)
+        out.setdefault(group[0].type, []).extend(group)  # type: ignore[attr-defined]
     return out
 
 
