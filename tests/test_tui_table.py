@@ -204,6 +204,25 @@ async def test_the_composer_ticks_read_without_colour(content):
         assert on.strip() != off.strip() and len(on) == len(off)
 
 
+async def test_keys_pressed_off_turn_say_whose_turn_it_is_and_change_nothing(content, monkeypatch):
+    session = session_for(content, "crisis-2015", {"lifeline"})
+    app = NegotiateApp(content, session, bot_delay=60)  # after its move, a bot waits a minute
+    said: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: len(session.game.log) == 1)
+        monkeypatch.setattr(app, "notify", lambda message, **_: said.append(message))
+        before, waiting = digest(session.game), session.table.name(session.game.current_seat)
+        for key in ("p", "n", "m"):
+            await pilot.press(key)
+        await pilot.pause(0.05)
+        assert type(app.screen).__name__ == "TableScreen", "no composer or message dialog opened"
+        assert said == [
+            f"Not your turn: {waiting} is to play. You can {doing} on your own turn."
+            for doing in ("pass", "propose a deal", "write a message")
+        ]
+        assert digest(session.game) == before
+
+
 async def test_the_facilitator_pauses_undoes_and_ends_the_phase(content):
     session = session_for(content, "crisis-2015", {"brandholm"})
     app = NegotiateApp(content, session, bot_delay=0)

@@ -337,11 +337,33 @@ class TableScreen(Screen[None]):
 
     def action_pass_turn(self) -> None:
         """Pass at once, if passing is one of the viewer's moves now."""
+        if self._my_turn("pass") is None:
+            return
         for action in self._moves.values():
             if action.type == "pass":  # type: ignore[attr-defined]
                 self.act(action)
                 return
-        self.notify("You cannot pass now.", severity="warning")
+        phase = PHASES.get(self.session.game.state.phase, "this")
+        self.notify(f"Passing is not a move in the {phase} phase: choose one of Your moves.", severity="warning")
+
+    def _my_turn(self, doing: str) -> str | None:
+        """The viewer, if it is their turn; else None, having said why not (a pause, the end, or
+        whose turn it is, `doing` waiting for the viewer's own)."""
+        game = self.session.game
+        seat = game.current_seat
+        if game.state.paused:
+            self.notify("The game is paused: the facilitator resumes it (f).", severity="warning")
+            return None
+        if self.viewer is not None and seat == self.viewer:
+            return seat
+        if game.is_over or seat is None:
+            self.notify("The game is over.", severity="warning")
+        else:
+            self.notify(
+                f"Not your turn: {self.session.table.name(seat)} is to play. You can {doing} on your own turn.",
+                severity="warning",
+            )
+        return None
 
     def action_help(self) -> None:
         from negotiate.tui.dialogs import HelpScreen
@@ -354,18 +376,16 @@ class TableScreen(Screen[None]):
     def action_compose(self, counter: int | None = None) -> None:
         from negotiate.tui.composer import ComposerScreen
 
-        if self.viewer is None or self.session.game.current_seat != self.viewer:
-            self.notify("You can propose on your own turn in the negotiation.", severity="warning")
-            return
-        self.app.push_screen(ComposerScreen(self.session, self.viewer, counter), self.act)
+        viewer = self._my_turn("propose a deal")
+        if viewer is not None:
+            self.app.push_screen(ComposerScreen(self.session, viewer, counter), self.act)
 
     def action_message(self) -> None:
         from negotiate.tui.dialogs import MessageDialog
 
-        if self.viewer is None or self.session.game.current_seat != self.viewer:
-            self.notify("You can write messages on your own turn.", severity="warning")
-            return
-        self.app.push_screen(MessageDialog(self.session, self.viewer), self.act)
+        viewer = self._my_turn("write a message")
+        if viewer is not None:
+            self.app.push_screen(MessageDialog(self.session, viewer), self.act)
 
     def action_facilitator(self) -> None:
         from negotiate.tui.dialogs import FacilitatorMenu
