@@ -7,6 +7,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+import timeit
 import tracemalloc
 
 from negotiate.bots import BotSpec, default_lineup, make_bot
@@ -45,7 +46,15 @@ def decision_times(scenario: str, level: str, games: int) -> list[float]:
     return sorted(times)
 
 
+def machine_reference() -> None:
+    """A figure to compare machines by: the best time of `sum(range(1000))`, as `python -m
+    timeit` reports it (about 8 us on a current desktop CPU)."""
+    best = min(timeit.repeat("sum(range(1000))", number=10_000, repeat=5)) / 10_000
+    print(f"machine reference: sum(range(1000)) takes {best * 1e6:.1f} us\n")
+
+
 def main(games: int = 50) -> None:
+    machine_reference()
     games_per_minute(games)
     print(f"\none bot decision, crisis-2015 ({max(5, games // 5)} games a level)")
     for level in ("easy", "normal", "hard"):
