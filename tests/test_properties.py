@@ -186,18 +186,18 @@ def test_invariants_hold_after_every_action(content: Content, scenario, seed, pi
     check_invariants(game)
     # governance never decreases along the effective history; an undo steps back exactly one action
     governance = [game.state.global_tracks["governance"]]
-    digests = [digest(game)]
+    positions = [position(game)]
 
     def after(game: Game, action: ActionModel) -> None:
         check_invariants(game)
         if isinstance(action, Undo):
             governance.pop()
-            digests.pop()
-            assert digest(game) == digests[-1]
+            positions.pop()
+            assert position(game) == positions[-1]
         else:
             assert game.state.global_tracks["governance"] >= governance[-1]
             governance.append(game.state.global_tracks["governance"])
-            digests.append(digest(game))
+            positions.append(position(game))
         assert game.state.global_tracks["governance"] == governance[-1]
 
     play(game, picks, facilitator, after=after, undos=undos, chat=True)
@@ -561,23 +561,28 @@ def test_views_hold_no_other_seats_secrets(content: Content, scenario, seed, pic
     assert early.model_dump() == early_dump
 
 
+def position(game: Game) -> str:
+    """The game's state as JSON: what an undo restores (the digest also covers the log, undos included)."""
+    return game.state.model_dump_json()
+
+
 # --- 6. undo -----------------------------------------------------------------------------------------
 
 
 def assert_undo_restores(game: Game, action: ActionModel) -> None:
     """Apply the action, undo it, check the state is back, then apply it again for good."""
-    before, dump, seat = digest(game), game.state.model_dump(), game.current_seat
+    before, dump, seat = position(game), game.state.model_dump(), game.current_seat
     legal = game.legal_actions(seat) if seat else []
     game.apply(action)
-    after = digest(game)
+    after = position(game)
     assert game.check(Undo()) is None
     game.apply(Undo())
-    assert digest(game) == before, f"undo of {action!r} does not restore the state"
+    assert position(game) == before, f"undo of {action!r} does not restore the state"
     assert game.state.model_dump() == dump
     assert game.current_seat == seat
     assert (game.legal_actions(seat) if seat else []) == legal
     game.apply(action)  # and doing it again gives the same state as the first time
-    assert digest(game) == after
+    assert position(game) == after
 
 
 @fast(40)
@@ -603,11 +608,11 @@ def test_undo_restores_the_state_before_the_action(content: Content, scenario, s
         if step in checks or step == len(picks) - 1:
             assert_undo_restores(game, action)
         else:
-            before = digest(game)
+            before = position(game)
             game.apply(action)
             if game.is_over:  # undoing the action that ended the game brings the game back
                 game.apply(Undo())
-                assert digest(game) == before and not game.is_over
+                assert position(game) == before and not game.is_over
                 game.apply(action)
     describe_reach(game)
 
@@ -622,10 +627,10 @@ def test_undo_with_nothing_to_undo_is_refused(new_game):
     with pytest.raises(IllegalAction, match="nothing to undo"):
         game.apply(Undo())
     # one action, one undo: then there is nothing left to undo
-    start = digest(game)
+    start = position(game)
     game.apply(Pass(seat=game.current_seat))
     game.apply(Undo())
-    assert digest(game) == start
+    assert position(game) == start
     assert game.check(Undo()) is not None
     with pytest.raises(IllegalAction):
         game.apply(Undo())

@@ -808,3 +808,62 @@ def test_resolution_every_surge_dies_out(new_game):
         resolve(game.table, state, Story(state))
         seen.append(state.corridors[0].surge)
     assert seen == [2, 1, 0, 0]
+
+
+# --- actions are checked however they were built -------------------------------------------------
+
+
+def _unvalidated(game: Game) -> list[tuple[object, str]]:
+    """Actions built without validation (model_construct), each out of range, and what the
+    refusal must name."""
+    offer = TermOffer.model_construct(term="legal_pathway", giver=NORTH, receiver=SAH, params={"quota": "many"})
+    return [
+        (SidePayment.model_construct(type="side_payment", seat=NORTH, to=PONT, amount=-5, reason=None), "amount"),
+        (SidePayment.model_construct(type="side_payment", seat=NORTH, to=PONT, amount=2.5, reason=None), "amount"),
+        (Campaign.model_construct(type="campaign", seat=NORTH, target=VAL, direction=5, reason=None), "direction"),
+        (
+            Propose.model_construct(
+                type="propose", seat=NORTH, forum="bilateral", parties=[NORTH, SAH], terms=[], binding=False,
+                duration=2, region=None, reason=None,
+            ),
+            "terms",
+        ),
+        (
+            Propose.model_construct(
+                type="propose", seat=NORTH, forum="bilateral", parties=[NORTH, SAH], terms=[offer], binding=False,
+                duration=2, region=None, reason=None,
+            ),
+            "quota",
+        ),
+        (SendMessage.model_construct(type="message", seat=NORTH, to=None, text="x" * 5000, reason=None), "text"),
+        (Pass.model_construct(type="pass", seat=NORTH, reason="why " * 1000), "reason"),
+    ]
+
+
+def test_apply_refuses_actions_out_of_range_however_they_were_built(new_game, tmp_path):
+    from negotiate.engine import read_save, write_save
+
+    game = new_game()
+    turn_to(game, NORTH)
+    budgets = game.state.seat(NORTH).tracks["budget"], game.state.seat(PONT).tracks["budget"]
+    log = len(game.log)
+    for action, field in _unvalidated(game):
+        problem = game.check(action)  # type: ignore[arg-type]
+        assert problem is not None and field in problem, (action, problem)
+        with pytest.raises(IllegalAction, match=field):
+            game.apply(action)  # type: ignore[arg-type]
+    assert (game.state.seat(NORTH).tracks["budget"], game.state.seat(PONT).tracks["budget"]) == budgets
+    assert len(game.log) == log
+    write_save(game, tmp_path / "game.json")  # the game's own save still loads
+    assert read_save(game.table.content, tmp_path / "game.json").state == game.state
+
+
+def test_apply_refuses_unknown_or_ill_typed_actions_given_as_data(new_game):
+    game = new_game()
+    turn_to(game, NORTH)
+    with pytest.raises(IllegalAction, match="unknown action type 'bribe'"):
+        game.apply({"type": "bribe", "seat": NORTH})
+    with pytest.raises(IllegalAction, match="amount"):
+        game.apply({"type": "side_payment", "seat": NORTH, "to": PONT, "amount": "lots"})
+    with pytest.raises(IllegalAction, match="not an action"):
+        game.apply("pass")  # type: ignore[arg-type]

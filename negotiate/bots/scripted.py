@@ -21,6 +21,7 @@ from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key,
 from negotiate.bots.personality import Level, Personality
 from negotiate.engine import ActionModel, SeatView
 from negotiate.engine.actions import (
+    TEXT_LIMIT,
     Accept,
     Audit,
     DealSpec,
@@ -128,7 +129,7 @@ class ScriptedBot:
             action, why = self._implement(memory, legal)
         else:
             action, why = self._negotiate(memory, legal)
-        return clone(action, reason=why)
+        return clone(action, reason=_clip(why))
 
     def _remember(self, view: SeatView) -> Memory:
         if self.reader is None:
@@ -644,6 +645,11 @@ class ScriptedBot:
             forecast.changes[(self.seat, track)] += gain
         forecast.changes[(self.seat, f"stat:{stat}")] += 1
         return outlook.gain(self.seat, forecast, 1, role_in_deal=False)
+
+
+def _clip(text: str) -> str:
+    """A reason cut to the length the engine takes, marked as cut."""
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
 
 
 def _weighed(seat: str, name: str) -> tuple[str, str]:

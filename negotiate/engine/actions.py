@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from negotiate.content.schema import Forum
 from negotiate.engine.state import TermOffer
+
+TEXT_LIMIT = 500
+"""The most characters in a message or a reason."""
 
 
 class ActionModel(BaseModel):
@@ -19,7 +22,7 @@ class ActionModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     type: str
-    reason: str | None = Field(None, description="why, in one line (shown in the log)")
+    reason: str | None = Field(None, max_length=TEXT_LIMIT, description="why, in one line (shown in the log)")
 
 
 class SeatAction(ActionModel):
@@ -136,7 +139,7 @@ class SendMessage(SeatAction):
 
     type: Literal["message"] = "message"
     to: str | None = None
-    text: str = Field(min_length=1, max_length=500)
+    text: str = Field(min_length=1, max_length=TEXT_LIMIT)
 
 
 class Pass(SeatAction):
@@ -202,6 +205,38 @@ Action = Annotated[
 ]
 ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
 FACILITATOR_ACTIONS = (InjectShock, Pause, Resume, Undo, EndPhase)
+
+
+def malformed(action: object) -> str | None:
+    """Why an action is not well formed, however it was built (a field out of range or of the
+    wrong kind, an unknown type), or None. The rules then judge whether it is legal now."""
+    fields = getattr(action, "__dict__", None) if isinstance(action, ActionModel) else None
+    if fields is None:
+        return f"not an action: {action!r:.80}"
+    try:
+        ACTION_ADAPTER.validate_python(fields)
+    except ValidationError as exc:
+        return invalid(exc)
+    return None
+
+
+def parse_action(data: object) -> ActionModel:
+    """An action from its JSON-ready fields; ValueError says what is wrong."""
+    try:
+        return ACTION_ADAPTER.validate_python(data)  # type: ignore[return-value]
+    except ValidationError as exc:
+        raise ValueError(invalid(exc)) from None
+
+
+def invalid(exc: ValidationError) -> str:
+    """The first problem of an action that fails validation, in words: field and what is wrong."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"][1:])
+    if first["type"] == "union_tag_invalid":
+        return f"unknown action type {first['ctx']['tag']!r}"
+    if first["type"] == "union_tag_not_found":
+        return "an action needs a type"
+    return f"{first['loc'][0]}: {where}: {first['msg'].lower()}"
 
 
 def actor(action: ActionModel) -> str:

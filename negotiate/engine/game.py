@@ -13,7 +13,6 @@ from negotiate.content import Content
 from negotiate.content.schema import Scenario
 from negotiate.engine import legal
 from negotiate.engine.actions import (
-    ACTION_ADAPTER,
     ActionModel,
     EndPhase,
     InjectShock,
@@ -22,6 +21,8 @@ from negotiate.engine.actions import (
     SeatAction,
     Undo,
     actor,
+    malformed,
+    parse_action,
 )
 from negotiate.engine.events import Event, Story
 from negotiate.engine.machine import RoundMachine
@@ -83,7 +84,11 @@ class Game:
         return actions
 
     def check(self, action: ActionModel) -> str | None:
-        """Why an action would be refused now, or None if it is legal."""
+        """Why an action would be refused now, or None if it is legal. The action's fields are
+        checked first, however it was built."""
+        problem = malformed(action)
+        if problem is not None:
+            return problem
         if isinstance(action, Undo):
             return None if self._effective() else "there is nothing to undo"
         return legal.reason(self.table, self.state, action)
@@ -110,7 +115,10 @@ class Game:
     def apply(self, action: ActionModel | dict[str, Any]) -> list[Event]:
         """Apply one action: returns what happened, or raises IllegalAction and changes nothing."""
         if isinstance(action, dict):
-            action = ACTION_ADAPTER.validate_python(action)
+            try:
+                action = parse_action(action)
+            except ValueError as exc:
+                raise IllegalAction(str(exc)) from None
         problem = self.check(action)
         if problem is not None:
             raise IllegalAction(problem)

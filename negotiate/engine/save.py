@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from negotiate.content import Content
 from negotiate.content.loader import format_loc
@@ -44,9 +44,15 @@ class SaveFile(BaseModel):
     digest: str
 
 
+LOG: TypeAdapter[list[Action]] = TypeAdapter(list[Action])
+
+
 def digest(game: Game) -> str:
-    """A fingerprint of the whole state: equal digests, equal games."""
-    return hashlib.sha256(game.state.model_dump_json().encode()).hexdigest()[:16]
+    """A fingerprint of the whole state and of the log, reasons included: equal digests, equal
+    games, told alike."""
+    fingerprint = hashlib.sha256(game.state.model_dump_json().encode())
+    fingerprint.update(LOG.dump_json(game.log))  # type: ignore[arg-type]
+    return fingerprint.hexdigest()[:16]
 
 
 def to_save(game: Game, seating: dict[str, str] | None = None) -> dict[str, Any]:

@@ -49,6 +49,8 @@ class FrozenModel(StateModel):
 class TermOffer(FrozenModel):
     """One term of a deal: which term, who gives and who receives it, and its parameters."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, revalidate_instances="always")
+
     term: str
     giver: str | None = None
     receiver: str | None = None
