@@ -71,8 +71,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="the seat you play (id or name); give it again for each person at one keyboard",
     )
-    play.add_argument("--seed", type=int, default=None, help="seed (default: from the clock)")
-    play.add_argument("--rounds", type=int, default=None, help="play only the scenario's first N rounds")
+    play.add_argument("--seed", type=whole, default=None, help="seed, 0 or more (default: from the clock)")
+    play.add_argument("--rounds", type=at_least_one, default=None, help="play only the scenario's first N rounds")
     play.add_argument(
         "--bots",
         default="default",
@@ -93,17 +93,17 @@ def _parser() -> argparse.ArgumentParser:
 
     simulate = sub.add_parser("simulate", help="play many headless games with bots and report")
     simulate.add_argument("--scenario", help="scenario id (default: the default scenario)")
-    simulate.add_argument("--games", type=int, default=100)
-    simulate.add_argument("--seed", type=int, default=1, help="seed of the first game; the next games count up")
+    simulate.add_argument("--games", type=at_least_one, default=100)
+    simulate.add_argument(
+        "--seed", type=whole, default=1, help="seed of the first game, 0 or more; the next games count up"
+    )
     simulate.add_argument(
         "--bots",
         default="default",
         metavar="LINEUP",
         help="default (the scenario's bots), random, or SEAT=PERSONALITY[:LEVEL],... (other seats keep their default)",
     )
-    simulate.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help="processes to play in (default: 1; 0 is 1 too)"
-    )
+    simulate.add_argument("--jobs", type=at_least_one, default=1, metavar="N", help="processes to play in (default: 1)")
     simulate.add_argument(
         "--json",
         nargs="?",
@@ -118,6 +118,25 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("diagram", help="print the round's state machine as a mermaid diagram")
     return parser
+
+
+def whole(text: str) -> int:
+    """A whole number, 0 or more (for argparse)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, not {value}")
+    return value
+
+
+def at_least_one(text: str) -> int:
+    """A whole number, 1 or more (for argparse)."""
+    value = whole(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, not {value}")
+    return value
 
 
 def _content(args: argparse.Namespace) -> Content:
@@ -142,17 +161,20 @@ def cmd_play(args: argparse.Namespace) -> int:
     except (KeyError, LineupError) as exc:
         print(f"negotiate: {exc.args[0]}", file=sys.stderr)
         return 2
+    years = len(scenario.years)
+    if args.rounds is not None and args.rounds > years:
+        print(
+            f"negotiate: --rounds: rounds must be from 1 to {years} for {scenario.id}, not {args.rounds}",
+            file=sys.stderr,
+        )
+        return 2
     if args.headless:
-        return _headless(content, scenario.id, seed, lineup, args.save)
+        return _headless(content, scenario.id, seed, lineup, args.save, args.rounds)
     from negotiate.tui.saves import fresh_autosave
     from negotiate.tui.session import Session
 
     seating = {seat: None if seat in people else spec for seat, spec in lineup.items()}
-    try:
-        session = Session.new(content, scenario.id, seed, seating, args.rounds, autosave=fresh_autosave())
-    except ValueError as exc:
-        print(f"negotiate: --rounds: {exc}", file=sys.stderr)
-        return 2
+    session = Session.new(content, scenario.id, seed, seating, args.rounds, autosave=fresh_autosave())
     return _run_app(content, session)
 
 
@@ -172,12 +194,14 @@ def _run_app(content: Content, session: object) -> int:
     return 0
 
 
-def _headless(content: Content, scenario_id: str, seed: int, lineup: dict, save: Path | None) -> int:
+def _headless(
+    content: Content, scenario_id: str, seed: int, lineup: dict, save: Path | None, rounds: int | None
+) -> int:
     from negotiate.engine import write_save
     from negotiate.sim import play_game
 
     scenario = content.scenario(scenario_id)
-    game = play_game(content, scenario.id, seed, lineup)
+    game = play_game(content, scenario.id, seed, lineup, rounds)
     print(f"{scenario.name}: a headless game with bots in every seat (seed {seed})\n")
     for seat, spec in lineup.items():
         print(f"  {game.table.name(seat):<30} {spec}")
@@ -289,12 +313,6 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from negotiate.sim import format_report, play_game, simulate
 
     content = _content(args)
-    if args.games < 1:
-        print("negotiate: --games must be at least 1", file=sys.stderr)
-        return 2
-    if args.jobs < 0:
-        print("negotiate: --jobs must be at least 0 (0 or 1: play in this process)", file=sys.stderr)
-        return 2
     try:
         scenario = content.scenario(args.scenario)
         lineup = parse_lineup(args.bots, Table(content, scenario))
@@ -306,7 +324,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     show = args.json != "-" and sys.stderr.isatty()
     started = time.perf_counter()
     with _progress(args.games, show) as advance:
-        report = simulate(content, scenario.id, args.games, args.seed, args.bots, max(1, args.jobs), advance)
+        report = simulate(content, scenario.id, args.games, args.seed, args.bots, args.jobs, advance)
     took = time.perf_counter() - started
     summary = report.summary()
     if args.json == "-":

@@ -50,7 +50,10 @@ def shipped_once(content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """Call the CLI in-process: (exit code, stdout, stderr)."""
-    code = main(list(argv))
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse's own refusals
+        code = int(exc.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -527,3 +530,39 @@ def test_play_with_two_seats_is_hot_seat_and_bad_seats_are_named(
     code, out, err = run(capsys, "play", "--scenario", "classroom", "--seat", "zanoka", "--rounds", "9")
     assert code == 2
     assert "rounds must be from 1 to 4" in err
+
+
+def test_play_headless_plays_only_the_rounds_asked(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    save = tmp_path / "short.json"
+    code, out, err = run(
+        capsys, "play", "--headless", "--scenario", "crisis-2015", "--seed", "4", "--rounds", "2", "--save", str(save)
+    )
+    assert code == 0, err
+    data = json.loads(save.read_text())
+    assert data["rounds"] == 2
+    years = {line.split()[0] for line in out.splitlines() if re.match(r"^  \d{4}  ", line)}
+    assert years <= {"2015", "2016"}, years
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["play", "--headless", "--rounds", "0"], "--rounds: expected 1 or more, not 0"),
+        (["play", "--headless", "--rounds", "-1"], "--rounds: expected 0 or more, not -1"),
+        (
+            ["play", "--headless", "--scenario", "classroom", "--rounds", "99"],
+            "rounds must be from 1 to 4 for classroom, not 99",
+        ),
+        (["play", "--headless", "--rounds", "two"], "--rounds: expected a whole number, not 'two'"),
+        (["play", "--headless", "--seed", "-3"], "--seed: expected 0 or more, not -3"),
+        (["simulate", "--jobs", "0"], "--jobs: expected 1 or more, not 0"),
+        (["simulate", "--games", "0"], "--games: expected 1 or more, not 0"),
+    ],
+)
+def test_counts_out_of_range_are_refused_with_what_is_expected(
+    capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2, (out, err)
+    assert expected in err, err
+    no_traceback(out, err)

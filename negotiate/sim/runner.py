@@ -26,9 +26,12 @@ the default pace the collector took some 7% of a crisis-2015 game's time, at thi
 Lineup = dict[str, BotSpec]
 
 
-def play_game(content: Content, scenario: str | None, seed: int, lineup: Lineup | None = None) -> Game:
-    """One whole game with a bot in every seat (`lineup`: seat -> bot spec; None: random bots)."""
-    game = Game(content, scenario, seed)
+def play_game(
+    content: Content, scenario: str | None, seed: int, lineup: Lineup | None = None, rounds: int | None = None
+) -> Game:
+    """One whole game with a bot in every seat (`lineup`: seat -> bot spec; None: random bots),
+    of the scenario's first `rounds` rounds (None: all)."""
+    game = Game(content, scenario, seed, rounds)
     specs = lineup or {seat: BotSpec("random") for seat in game.table.order}
     players = {seat: make_bot(game.table, seat, specs[seat], seed) for seat in game.table.order}
     with _fewer_collections():
