@@ -3,6 +3,7 @@
 from negotiate.bots.lineup import Bot, BotSpec, LineupError, default_lineup, make_bot, parse_lineup
 from negotiate.bots.personality import LEVELS, PERSONALITIES
 from negotiate.bots.random_bot import RandomBot
+from negotiate.bots.resume import resumed_bots
 from negotiate.bots.scripted import ScriptedBot
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "default_lineup",
     "make_bot",
     "parse_lineup",
+    "resumed_bots",
 ]

@@ -31,7 +31,7 @@ from negotiate.engine.rounds import strike
 from negotiate.engine.scoring import ScoreLine, breakdown
 from negotiate.engine.setup import new_state
 from negotiate.engine.state import GameState
-from negotiate.engine.table import table_for
+from negotiate.engine.table import Table, table_for
 from negotiate.engine.view import Copies, SeatView, view
 
 
@@ -48,9 +48,19 @@ class Game:
 
     def __init__(self, content: Content, scenario: str | None = None, seed: int = 0, rounds: int | None = None):
         """A new game of a scenario (None: the default one). `rounds` plays only its first rounds."""
-        self.table = table_for(content, _shortened(content.scenario(scenario), rounds))
+        table = table_for(content, _shortened(content.scenario(scenario), rounds))
+        self._begin(table, seed, rounds if table.scenario is not content.scenario(scenario) else None)
+
+    def rewound(self) -> Game:
+        """This game at its start: the same table, seed and length, nothing played yet."""
+        game = object.__new__(Game)
+        game._begin(self.table, self.seed, self.rounds)
+        return game
+
+    def _begin(self, table: Table, seed: int, rounds: int | None) -> None:
+        self.table = table
         self.seed = seed
-        self.rounds = rounds if self.table.scenario is not content.scenario(scenario) else None
+        self.rounds = rounds
         self.log: list[ActionModel] = []
         self.events: list[Event] = []
         self._copies = Copies()  # parts of the state that views share while unchanged

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from negotiate.bots import Bot, BotSpec, make_bot
+from negotiate.bots import Bot, BotSpec, resumed_bots
 from negotiate.content import Content
 from negotiate.engine import ActionModel, Event, Game, write_save
 from negotiate.engine.actions import Undo, actor
@@ -27,7 +27,7 @@ class Session:
         self.seating = dict(seating)
         self.autosave = autosave
         self.bots: dict[str, Bot] = {}
-        self._make_bots()
+        self.catch_up()
 
     @classmethod
     def new(
@@ -70,7 +70,7 @@ class Session:
         """Apply an action (IllegalAction if refused), then autosave."""
         events = self.game.apply(action)
         if isinstance(action, Undo):
-            self._make_bots()  # a bot's memory of the round may hold what was undone
+            self.catch_up()  # a bot's memory may hold what was undone
         self.save_now()
         return events
 
@@ -84,7 +84,7 @@ class Session:
             undone += 1
             if self.seating.get(actor(log[-1])) is None:
                 break
-        self._make_bots()
+        self.catch_up()
         self.save_now()
         return undone
 
@@ -99,9 +99,11 @@ class Session:
             target.parent.mkdir(parents=True, exist_ok=True)
             write_save(self.game, target, self.labels())
 
-    def _make_bots(self) -> None:
-        table, seed = self.game.table, self.game.seed
-        self.bots = {seat: make_bot(table, seat, spec, seed) for seat, spec in self.seating.items() if spec}
+    def catch_up(self) -> None:
+        """Make the bots afresh, with the memory of the game so far that their seats would have:
+        on loading, after an undo, or when a bot's decision was not taken (the game moved on
+        while it thought). A resumed game then goes on exactly as an uninterrupted one."""
+        self.bots = resumed_bots(self.game, {seat: spec for seat, spec in self.seating.items() if spec})
 
 
 def seating_from(labels: Mapping[str, str], order: tuple[str, ...]) -> dict[str, BotSpec | None]:

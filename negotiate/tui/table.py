@@ -275,7 +275,8 @@ class TableScreen(Screen[None]):
     def _bot_acts(self, action: ActionModel, log_length: int) -> None:
         self._thinking = False
         if len(self.session.game.log) != log_length or self.session.game.state.paused:
-            self.advance()  # the facilitator acted meanwhile: think again from the new state
+            self.session.catch_up()  # the facilitator acted meanwhile: the bot forgets its decision
+            self.advance()  # and thinks again from the new state
             return
         self.session.apply(action)
         self.refresh_table()
