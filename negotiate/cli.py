@@ -170,11 +170,12 @@ def cmd_play(args: argparse.Namespace) -> int:
         return 2
     if args.headless:
         return _headless(content, scenario.id, seed, lineup, args.save, args.rounds)
-    from negotiate.tui.saves import fresh_autosave
+    from negotiate.tui.saves import new_game_path
     from negotiate.tui.session import Session
 
     seating = {seat: None if seat in people else spec for seat, spec in lineup.items()}
-    session = Session.new(content, scenario.id, seed, seating, args.rounds, autosave=fresh_autosave())
+    people = [seat for seat in table.order if seat in people]
+    session = Session.new(content, scenario.id, seed, seating, args.rounds, autosave=new_game_path(table, people))
     return _run_app(content, session)
 
 

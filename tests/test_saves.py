@@ -119,3 +119,246 @@ def test_undo_leaves_the_bots_as_if_the_undone_action_never_happened(content):
     play_on(session)
     play_on(reference)
     assert session.game.effective_log() == reference.game.log
+
+
+# --- every game is kept ------------------------------------------------------------------------------
+
+
+def test_five_games_started_in_a_row_from_the_command_line_are_all_kept(content, monkeypatch, capsys):
+    from negotiate.cli import main
+    from negotiate.tui.app import NegotiateApp
+
+    started: list = []
+    monkeypatch.setattr(NegotiateApp, "run", lambda app, **kw: started.append(app.first_session))
+    for seed in range(5):
+        assert main(["play", "--scenario", "classroom", "--seat", "zanoka", "--seed", str(seed)]) == 0
+    files = {session.autosave for session in started}
+    assert len(files) == 5, "each game has a file of its own"
+    for session in started:
+        assert "classroom" in session.autosave.name and "zanoka" in session.autosave.name
+        assert saves.load(content, session.autosave).game.seed == session.game.seed
+    assert {info.path for info in saves.saves()} == files
+
+
+def test_five_games_started_in_a_row_from_the_start_screen_are_all_kept(content, monkeypatch):
+    import asyncio
+
+    from negotiate.tui.app import NegotiateApp
+    from negotiate.tui.start import StartScreen
+
+    begun: list[Session] = []
+    monkeypatch.setattr(NegotiateApp, "begin", lambda app, session: begun.append(session))
+
+    async def main() -> None:
+        app = NegotiateApp(content, bot_delay=0)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(5):
+                await pilot.press("n")
+                await pilot.pause()
+                await pilot.press("s")
+                await pilot.pause()
+                assert isinstance(app.screen, StartScreen)
+
+    asyncio.run(main())
+    assert len({session.autosave for session in begun}) == 5
+    for session in begun:
+        assert digest(saves.load(content, session.autosave).game) == digest(session.game)
+
+
+def test_continue_resumes_the_most_recently_played_game_still_going(content):
+    import os
+    import time
+
+    table = Table(content, content.scenario("classroom"))
+    seating = {seat: None for seat in table.order}
+    older = Session.new(content, "classroom", 1, seating, autosave=saves.new_game_path(table, ["zanoka"]))
+    newer = Session.new(content, "classroom", 2, seating, autosave=saves.new_game_path(table, ["zanoka"]))
+    now = time.time()
+    os.utime(newer.autosave, (now - 60, now - 60))
+    os.utime(older.autosave, (now, now))  # played last
+    assert saves.latest().path == older.autosave  # type: ignore[union-attr]
+    over = play_game(content, "classroom", 3, parse_lineup("random", table))
+    finished = saves.folder() / "finished.json"
+    Session(over, {seat: None for seat in table.order}).save_now(finished)
+    os.utime(finished, (now + 60, now + 60))
+    assert saves.latest().path == older.autosave, "a finished game is not one to continue"  # type: ignore[union-attr]
+
+
+# --- any file in the saves folder is survivable -----------------------------------------------------
+
+
+def hostile_folder(folder: Path) -> dict[str, Path]:
+    """A saves folder with one good game and every kind of thing that is not a save."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {
+        "dangling": folder / "dangling.json",
+        "folder": folder / "x.json",
+        "deep": folder / "deep.json",
+        "text": folder / "notes.json",
+        "huge": folder / "huge.json",
+        "list": folder / "list.json",
+        "binary": folder / "binary.json",
+    }
+    made["dangling"].symlink_to(folder / "nowhere.json")
+    made["folder"].mkdir()
+    made["deep"].write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    made["text"].write_text("a shopping list, not a save", encoding="utf-8")
+    with made["huge"].open("w", encoding="utf-8") as big:
+        big.write('{"pad": "')
+        big.write("x" * (50 * 2**20))
+        big.write('"}')
+    made["list"].write_text("[1, 2, 3]", encoding="utf-8")
+    made["binary"].write_bytes(b"\xff\xfe\x00garbage")
+    return made
+
+
+PROBLEMS = {
+    "dangling": "link to a file that is not there",
+    "folder": "a folder",
+    "deep": "nested too deeply",
+    "text": "not a save file",
+    "huge": "far larger than any save",
+    "list": "expected a JSON object",
+    "binary": "cannot be read",
+}
+
+
+def test_whatever_lies_in_the_saves_folder_is_listed_with_its_problem(content, saves_folder):
+    made = hostile_folder(saves_folder)
+    table = Table(content, content.scenario("classroom"))
+    good = Session.new(content, "classroom", 1, {s: None for s in table.order}, autosave=saves.folder() / "good.json")
+    listed = {info.path: info for info in saves.saves()}
+    assert listed[good.autosave].problem is None
+    for kind, path in made.items():
+        assert PROBLEMS[kind] in (listed[path].problem or ""), (kind, listed[path].problem)
+    assert saves.latest().path == good.autosave  # type: ignore[union-attr]
+
+
+def test_the_start_screen_and_load_list_survive_a_hostile_folder_and_continue_works(content, saves_folder, monkeypatch):
+    import asyncio
+
+    from negotiate.tui.app import NegotiateApp
+    from negotiate.tui.start import LoadScreen, StartScreen
+
+    made = hostile_folder(saves_folder)
+    table = Table(content, content.scenario("classroom"))
+    good = Session.new(content, "classroom", 1, {s: None for s in table.order}, autosave=saves.folder() / "good.json")
+    begun: list[Session] = []
+    monkeypatch.setattr(NegotiateApp, "begin", lambda app, session: begun.append(session))
+
+    async def main() -> None:
+        app = NegotiateApp(content, bot_delay=0)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("l")
+            await pilot.pause()
+            assert isinstance(app.screen, LoadScreen)
+            listed = app.screen.query_one("#saves")
+            shown = "\n".join(str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count))
+            for kind, path in made.items():
+                assert path.stem in shown and PROBLEMS[kind] in shown, kind
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, StartScreen)
+            await pilot.press("c")
+            await pilot.pause()
+
+    asyncio.run(main())
+    assert [session.autosave for session in begun] == [good.autosave]
+
+
+def test_replay_of_a_deeply_nested_file_says_so(saves_folder, capsys):
+    from negotiate.cli import main
+
+    made = hostile_folder(saves_folder)
+    for kind in ("deep", "huge", "folder", "dangling"):
+        assert main(["replay", str(made[kind])]) == 1
+        out, err = capsys.readouterr()
+        assert PROBLEMS[kind] in err and "Traceback" not in err, (kind, err)
+
+
+# --- a save goes away only when a person deletes it, after a confirmation ---------------------------
+
+
+def test_a_save_is_deleted_from_the_load_list_only_after_a_yes(content, saves_folder):
+    import asyncio
+
+    from negotiate.tui.app import NegotiateApp
+    from negotiate.tui.dialogs import ConfirmScreen
+
+    table = Table(content, content.scenario("classroom"))
+    for name in ("monday", "tuesday"):
+        Session.new(content, "classroom", 1, {s: None for s in table.order}, autosave=saves.folder() / f"{name}.json")
+    (saves_folder / "x.json").mkdir()
+
+    async def main() -> None:
+        app = NegotiateApp(content, bot_delay=0)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("l")
+            await pilot.pause()
+            listed = app.screen.query_one("#saves")
+            listed.highlighted = listed.get_option_index(str(saves_folder / "monday.json"))
+            await pilot.press("d")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen) and "monday" in str(app.screen.question)
+            await pilot.press("n")
+            await pilot.pause()
+            assert (saves_folder / "monday.json").exists()
+            listed = app.screen.query_one("#saves")
+            listed.highlighted = listed.get_option_index(str(saves_folder / "monday.json"))
+            await pilot.press("d")
+            await pilot.pause()
+            await pilot.press("y")
+            await pilot.pause()
+            assert not (saves_folder / "monday.json").exists()
+            listed = app.screen.query_one("#saves")
+            assert listed.option_count == 2  # tuesday, and the folder (never deleted)
+            listed.highlighted = listed.get_option_index(str(saves_folder / "x.json"))
+            await pilot.press("d")
+            await pilot.pause()
+            await pilot.press("y")
+            await pilot.pause()
+            assert (saves_folder / "x.json").is_dir()
+            assert "a folder" in str(app.screen.query_one("#problem").render())
+
+    asyncio.run(main())
+    assert (saves_folder / "tuesday.json").exists()
+
+
+# --- privacy at one keyboard -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["new game", "continue"])
+def test_a_hot_seat_game_opens_on_the_privacy_screen(content, how):
+    import asyncio
+
+    from negotiate.tui.app import NegotiateApp
+
+    table = Table(content, content.scenario("classroom"))
+    seating = {s: None if s in ("aldermark", "zanoka") else BotSpec("random") for s in table.order}
+    session = Session.new(content, "classroom", 1, seating, autosave=saves.new_game_path(table, ["aldermark", "zanoka"]))
+    if how == "continue":
+        play_on_until_person(session)
+        session = saves.resume(content, session.autosave)  # type: ignore[arg-type]
+    seat = session.game.current_seat
+    secret = content.agendas[session.game.state.secrets[seat].agenda].name  # type: ignore[index]
+
+    async def main() -> None:
+        app = NegotiateApp(content, session, bot_delay=0)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert type(app.screen).__name__ == "PrivacyScreen"
+            assert secret not in "".join(str(w.render()) for w in app.screen_stack[-2].query("Static"))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen.viewer == seat
+
+    asyncio.run(main())
+
+
+def play_on_until_person(session: Session) -> None:
+    """A person passes, then bots play until a person is to play again."""
+    session.apply(next(a for a in session.game.legal_actions(session.game.current_seat) if a.type == "pass"))
+    while not session.is_human(session.game.current_seat):
+        session.apply(session.decide(session.game.current_seat))  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -83,7 +84,8 @@ def test_new_game_with_defaults_seats_a_person_first_and_default_bots(content, b
         assert {seat: session.seating[seat] for seat in table.order[1:]} == {
             seat: spec for seat, spec in default_lineup(table).items() if seat != table.order[0]
         }
-        assert saves.autosave_path().exists()
+        assert session.autosave is not None and session.autosave.exists()
+        assert session.autosave.parent == saves.folder() and table.scenario.id in session.autosave.name
 
     run(content, script)
 
@@ -199,24 +201,26 @@ def test_escape_goes_back_from_new_game_without_a_session(content, begun):
     run(content, script)
 
 
-def test_continue_shows_and_loads_the_autosave(content, begun, tmp_path):
+def test_continue_shows_and_loads_the_latest_game(content, begun, tmp_path):
     seats = Game(content, "crisis-2015").table.order
     seating = {seat: None if seat == seats[1] else BotSpec("random") for seat in seats}
-    Session.new(content, "crisis-2015", 7, seating, autosave=saves.autosave_path())
+    table = Game(content, "crisis-2015").table
+    path = saves.new_game_path(table, [seats[1]])
+    Session.new(content, "crisis-2015", 7, seating, autosave=path)
 
     async def script(app, pilot):
         menu = app.screen.query_one("#menu", OptionList)
-        assert "The Crisis of 2015 · 2015 · negotiation" in str(menu.get_option("resume").prompt)
+        assert "The Crisis of 2015 · 2015 · negotiation · Vellara" in str(menu.get_option("resume").prompt)
         await pilot.press("c")
         await pilot.pause()
         [session] = begun
         assert session.game.seed == 7 and session.humans == [seats[1]]
-        assert session.autosave == saves.autosave_path()
+        assert session.autosave == path
 
     run(content, script)
 
 
-def test_continue_is_disabled_with_no_autosave(content, begun):
+def test_continue_is_disabled_with_no_game_in_progress(content, begun):
     async def script(app, pilot):
         assert app.screen.query_one("#menu", OptionList).get_option("resume").disabled
         await pilot.press("c")
@@ -226,20 +230,24 @@ def test_continue_is_disabled_with_no_autosave(content, begun):
     run(content, script)
 
 
-def test_a_damaged_autosave_is_explained_and_kept(content, begun):
-    path = saves.autosave_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text('{"scenario": "compact-2030", "actions": [', encoding="utf-8")
+def test_a_game_that_cannot_be_continued_is_explained_and_kept(content, begun):
+    seats = Game(content, "classroom").table.order
+    path = saves.folder() / "edited.json"
+    Session.new(content, "classroom", 3, {seat: None for seat in seats}, autosave=path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["seed"] = 4  # edited by hand: the log no longer gives the saved game
+    damaged = json.dumps(data)
+    path.write_text(damaged, encoding="utf-8")
 
     async def script(app, pilot):
         await pilot.press("c")
         await pilot.pause()
         assert not begun and isinstance(app.screen, StartScreen)
         shown = text(app, "#problem")
-        assert "Cannot continue" in shown and "autosave.json" in shown
+        assert "Cannot continue" in shown and "edited.json" in shown and "kept" in shown
 
     run(content, script)
-    assert path.read_text(encoding="utf-8") == '{"scenario": "compact-2030", "actions": ['
+    assert path.read_text(encoding="utf-8") == damaged
 
 
 def test_load_lists_saves_and_loads_one(content, begun, tmp_path):
@@ -255,12 +263,16 @@ def test_load_lists_saves_and_loads_one(content, begun, tmp_path):
         prompts = {str(listed.get_option_at_index(i).id): listed.get_option_at_index(i) for i in range(2)}
         lesson, broken = prompts[str(tmp_path / "lesson.json")], prompts[str(tmp_path / "broken.json")]
         assert "One Route, Four Rounds" in str(lesson.prompt) and "2024" in str(lesson.prompt)
-        assert broken.disabled and "cannot be loaded" in str(broken.prompt)
+        assert "cannot be loaded" in str(broken.prompt)
+        listed.highlighted = listed.get_option_index(str(tmp_path / "broken.json"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not begun and "Press d to delete it" in text(app, "#problem")
         listed.highlighted = listed.get_option_index(str(tmp_path / "lesson.json"))
         await pilot.press("enter")
         await pilot.pause()
         [session] = begun
-        assert session.game.seed == 3 and session.autosave == saves.autosave_path()
+        assert session.game.seed == 3 and session.autosave == tmp_path / "lesson.json"
         assert isinstance(app.screen, StartScreen)
 
     run(content, script)

@@ -34,9 +34,9 @@ def saves_folder(tmp_path, monkeypatch):
 
 
 def session_for(content: Content, scenario: str, people: set[str], seed: int = 3, rounds: int | None = None) -> Session:
-    lineup = default_lineup(Game(content, scenario).table)
-    seating = {seat: None if seat in people else spec for seat, spec in lineup.items()}
-    return Session.new(content, scenario, seed, seating, rounds, autosave=saves.autosave_path())
+    table = Game(content, scenario).table
+    seating = {seat: None if seat in people else spec for seat, spec in default_lineup(table).items()}
+    return Session.new(content, scenario, seed, seating, rounds, autosave=saves.new_game_path(table, sorted(people)))
 
 
 def screen_text(app: NegotiateApp) -> str:
@@ -263,24 +263,15 @@ async def test_an_app_killed_mid_game_resumes_at_its_last_action(content):
         await pilot.press("p")
         await until(pilot, lambda: session.game.current_seat == "dorvasa")
         # every action is on disk at once: this is all a killed app leaves behind
-        on_disk = saves.load(content, saves.autosave_path())
+        on_disk = saves.load(content, session.autosave)
         assert digest(on_disk.game) == digest(session.game)
         assert on_disk.labels() == session.labels()
-    resumed = saves.load(content, saves.autosave_path(), autosave=saves.autosave_path())
+    resumed = saves.resume(content, session.autosave)
     app = NegotiateApp(content, resumed, bot_delay=0)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(0.1)
         assert app.screen.viewer == "dorvasa"
         assert resumed.game.current_seat == "dorvasa"
-
-
-def test_a_new_game_keeps_the_one_before_as_previous_game(content):
-    first = session_for(content, "classroom", {"aldermark"})
-    first.apply(first.game.legal_actions(first.game.current_seat)[0])
-    Session.new(content, "classroom", 9, first.seating, autosave=saves.fresh_autosave())
-    kept = saves.load(content, saves.folder() / saves.PREVIOUS)
-    assert digest(kept.game) == digest(first.game)
-    assert {info.name for info in saves.saves()} == {"autosave", "previous-game"}
 
 
 def test_the_crisis_row_tells_how_hard_shocks_strike_this_round(content: Content) -> None:

@@ -115,15 +115,37 @@ def from_save(content: Content, data: Any, where: str = "save") -> Game:
     return game
 
 
-def read_save(content: Content, path: Path) -> Game:
-    """Load a save file from disk."""
+MAX_BYTES = 32 * 2**20
+"""The largest file taken for a save: a long game with its content is well under 1 MB."""
+
+
+def read_data(path: Path) -> dict[str, Any]:
+    """The JSON object in a save file, or SaveError saying in words why the file is not one
+    (missing, a folder, a broken link, too large, not JSON, nested too deeply, not an object)."""
     path = Path(path)
     try:
+        if path.is_dir():
+            raise SaveError(f"{path}: a folder, not a save file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SaveError(f"{path}: not a save file: {size / 2**20:.0f} MB is far larger than any save")
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        missing = "a link to a file that is not there" if path.is_symlink() else "no such file"
+        raise SaveError(f"{path}: cannot be read: {missing}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SaveError(f"{path}: cannot be read: {exc}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SaveError(f"{path}:{exc.lineno}: not a save file: {exc.msg} (column {exc.colno})") from None
-    return from_save(content, data, str(path))
+    except RecursionError:
+        raise SaveError(f"{path}: not a save file: its JSON is nested too deeply") from None
+    if not isinstance(data, dict):
+        raise SaveError(f"{path}: not a save file (expected a JSON object at the top)")
+    return data
+
+
+def read_save(content: Content, path: Path) -> Game:
+    """Load a save file from disk."""
+    return from_save(content, read_data(path), str(path))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -57,6 +56,15 @@ def scenario_name(content: Content, scenario_id: str) -> str:
     return found.name if found else scenario_id
 
 
+def describe(content: Content, info: saves.SaveInfo) -> str:
+    """A save in a line: scenario, year and phase (or finished), and the seats people play."""
+    scenario = content.scenarios.get(info.scenario)
+    names = {seat.id: seat.name for seat in scenario.seats} if scenario else {}
+    when = "finished" if info.finished else f"{info.year} · {phase_words(info.phase)}"
+    people = ", ".join(names.get(seat, seat) for seat in info.people) or "bots only"
+    return f"{scenario_name(content, info.scenario)} · {when} · {people}"
+
+
 class StartScreen(Screen[None]):
     """What the game is, and a menu: new game, continue, load, rulebook, quit."""
 
@@ -94,15 +102,12 @@ class StartScreen(Screen[None]):
         yield Footer()
 
     def on_screen_resume(self) -> None:
-        """Show what the autosave and the save folder hold now (a game may have just ended)."""
+        """Show the game Continue would resume and how many saves there are (a game may have
+        just ended, or a save been deleted)."""
+        content = app_of(self).content
         found = saves.saves()
-        auto = next((info for info in found if info.path == saves.autosave_path()), None)
-        if auto is None:
-            resume = "no game in progress yet"
-        elif auto.problem:
-            resume = "the autosave is damaged (c says why)"
-        else:
-            resume = f"{scenario_name(app_of(self).content, auto.scenario)} · {auto.year} · {phase_words(auto.phase)}"
+        current = saves.latest()
+        resume = describe(content, current) if current else "no game in progress yet"
         count = f"{len(found)} save{'s' * (len(found) != 1)}" if found else "no saves yet"
         notes = {
             "new": ("n", "New game", "choose a scenario and who plays each seat"),
@@ -113,9 +118,9 @@ class StartScreen(Screen[None]):
         }
         menu = self.query_one("#menu", PointedList)
         menu.show(
-            [Option(entry(*line), id=key, disabled=key == "resume" and auto is None) for key, line in notes.items()]
+            [Option(entry(*line), id=key, disabled=key == "resume" and current is None) for key, line in notes.items()]
         )
-        menu.highlighted = 1 if auto else 0
+        menu.highlighted = 1 if current else 0
         menu.focus()
 
     @on(OptionList.OptionSelected, "#menu")
@@ -134,13 +139,14 @@ class StartScreen(Screen[None]):
         app_of(self).open_rulebook()
 
     def action_resume(self) -> None:
-        """Continue the autosaved game; a damaged autosave is explained here and kept."""
-        path = saves.autosave_path()
-        if not path.exists():
+        """Continue the most recently played game; one that cannot be loaded is explained here
+        and kept."""
+        current = saves.latest()
+        if current is None:
             self.say("There is no game in progress yet: press n for a new game.")
             return
         try:
-            session = saves.load(app_of(self).content, path, autosave=path)
+            session = saves.resume(app_of(self).content, current.path)
         except SaveError as exc:
             self.say(
                 f"⚠ Cannot continue: {exc}\nThe file is kept as it is; press n for a new game or l to load another."
@@ -309,8 +315,7 @@ class NewGameScreen(Screen[Session | None]):
         """Explain the field in focus on the hint line."""
         focused = self.focused
         hint = "Tab and shift+Tab move between fields; Enter or ↓ opens a list; s starts; Esc goes back."
-        if saves.autosave_path().exists():
-            hint += "\nThe game Continue would resume is kept as previous-game (Load a save)."
+        hint += "\nEvery game is kept in a save of its own: Load lists them all."
         if focused in self.seat_help:
             hint = self.seat_help[focused]
             value = str(cast(Select, focused).value)
@@ -364,14 +369,16 @@ class NewGameScreen(Screen[Session | None]):
             return
         preset = self.query_one("#length", RadioSet).pressed_button
         rounds = preset_rounds(len(self.scenario.years), preset.id if preset and preset.id else "full")
+        content = app_of(self).content
+        people = [seat for seat, bot in seating.items() if bot is None]
         try:
             session = Session.new(
-                app_of(self).content,
+                content,
                 self.scenario.id,
                 seed,
                 seating,
                 None if rounds == len(self.scenario.years) else rounds,
-                autosave=saves.fresh_autosave(),
+                autosave=saves.new_game_path(Game(content, self.scenario.id).table, people),
             )
         except OSError as exc:
             self.say(f"⚠ Cannot write the autosave: {exc}")
@@ -385,7 +392,7 @@ class NewGameScreen(Screen[Session | None]):
 
 
 class LoadScreen(Screen[Session | None]):
-    """The saves in the save folder, newest first; Enter loads one."""
+    """Every save in the save folder, newest first: Enter loads one, d deletes one (after asking)."""
 
     DEFAULT_CSS = """
     LoadScreen #title { text-style: bold; background: $primary; color: $text; padding: 0 1; }
@@ -395,43 +402,82 @@ class LoadScreen(Screen[Session | None]):
     LoadScreen #problem { padding: 0 1; color: $text-error; }
     """
 
-    BINDINGS = [Binding("escape", "dismiss", "Back")]
+    BINDINGS = [Binding("escape", "dismiss", "Back"), Binding("d", "delete", "Delete")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, saves.SaveInfo] = {}
 
     def compose(self) -> ComposeResult:
-        content = app_of(self).content
-        found = saves.saves()
         yield Static("Load a save", id="title")
         yield Static(f"Saves live in {saves.folder()}", id="where", markup=False)
-        if not found:
-            yield Static(
-                "No saves yet. Every game saves itself after each move (Continue on the start menu "
-                "picks it up), and at the table ctrl+s keeps a copy under a name you choose.",
-                id="empty",
-            )
-        else:
-            options = []
-            for info in found:
-                name = "autosave (the game Continue resumes)" if info.path == saves.autosave_path() else info.name
-                line = Text.assemble((name, "bold"), (f"   saved {info.modified:%Y-%m-%d %H:%M}", "dim"))
-                if info.problem:
-                    line.append(f"\n  ⚠ cannot be loaded: {info.problem}", style="italic")
-                else:
-                    line.append(
-                        f"\n  {scenario_name(content, info.scenario)} · {info.year} · {phase_words(info.phase)}"
-                        f" · {info.actions} actions"
-                    )
-                options.append(Option(line, id=str(info.path), disabled=info.problem is not None))
-            listed = PointedList(id="saves")
-            listed.show(options)
-            yield listed
+        yield PointedList(id="saves")
+        yield Static(
+            "No saves yet. Every game saves itself after each move (Continue on the start menu "
+            "picks up the latest), and at the table ctrl+s keeps a copy under a name you choose.",
+            id="empty",
+        )
         yield Static(id="problem", markup=False)
         yield Footer()
 
+    def on_mount(self) -> None:
+        self.refill()
+
+    def refill(self) -> None:
+        """List the folder as it is now."""
+        content = app_of(self).content
+        self.found = {str(info.path): info for info in saves.saves()}
+        options = []
+        for key, info in self.found.items():
+            line = Text.assemble((info.name, "bold"), (f"   saved {info.modified:%Y-%m-%d %H:%M}", "dim"))
+            if info.problem:
+                line.append(f"\n  ⚠ cannot be loaded: {info.problem}", style="italic")
+            else:
+                line.append(f"\n  {describe(content, info)} · {info.actions} actions")
+            options.append(Option(line, id=key))
+        listed = self.query_one("#saves", PointedList)
+        listed.show(options)
+        listed.display = bool(options)
+        self.query_one("#empty").display = not options
+        listed.focus()
+
     @on(OptionList.OptionSelected, "#saves")
     def load(self, event: OptionList.OptionSelected) -> None:
+        info = self.found[str(event.option.id)]
+        if info.problem:
+            self.say(f"⚠ {info.name} cannot be loaded: {info.problem}. Press d to delete it.")
+            return
         try:
-            session = saves.load(app_of(self).content, Path(str(event.option.id)), autosave=saves.autosave_path())
+            session = saves.resume(app_of(self).content, info.path)
         except SaveError as exc:
-            self.query_one("#problem", Static).update(f"⚠ {exc}")
+            self.say(f"⚠ {exc}\nThe file is kept as it is.")
             return
         self.dismiss(session)
+
+    def action_delete(self) -> None:
+        """Delete the highlighted save, once the person has said yes."""
+        from negotiate.tui.dialogs import ConfirmScreen
+
+        listed = self.query_one("#saves", PointedList)
+        if listed.highlighted is None or not self.found:
+            return
+        info = self.found[str(listed.get_option_at_index(listed.highlighted).id)]
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                saves.delete(info.path)
+            except OSError as exc:
+                self.say(f"⚠ Not deleted: {exc}")
+                return
+            self.say(f"Deleted {info.path.name}.")
+            self.refill()
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete the save {info.name}? It cannot be brought back.", yes="Delete", no="Keep it"),
+            answered,
+        )
+
+    def say(self, text: str) -> None:
+        self.query_one("#problem", Static).update(text)

@@ -311,9 +311,10 @@ class TableScreen(Screen[None]):
 
         self.app.push_screen(PrivacyScreen(self.session.table.name(seat)), sit_down)
 
-    def _first_viewer(self) -> str:
-        seat = self.session.game.current_seat
-        return seat if self.session.is_human(seat) else self.session.humans[0]
+    def _first_viewer(self) -> str | None:
+        """The seat shown first: the one person's; with several people, nobody's until the
+        privacy screen has passed the keyboard (on a new game and on Continue alike)."""
+        return self.session.humans[0] if len(self.session.humans) == 1 else None
 
     def _tick(self) -> None:
         """The phase timer: counts while the game is not paused, and warns once when time is up."""
