@@ -57,7 +57,9 @@ def _parser() -> argparse.ArgumentParser:
         help="a content folder with decks/ and rules/ (default: the shipped game)",
     )
     # bare `negotiate` opens the start screen of the terminal game
-    parser.set_defaults(scenario=None, seed=None, save=None, bots="default", seat=None, rounds=None, headless=False)
+    parser.set_defaults(
+        scenario=None, seed=None, save=None, bots="default", seat=None, rounds=None, headless=False, pin=None
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     play = sub.add_parser(
@@ -79,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LINEUP",
         help="the bots in the other seats: default, random, or SEAT=PERSONALITY[:LEVEL],...",
     )
+    play.add_argument("--pin", metavar="PIN", help="lock the facilitator's menu (pause, undo, shocks...) with this PIN")
     play.add_argument("--headless", action="store_true", help="bots in every seat, no screen: print the story")
     play.add_argument("--save", type=Path, metavar="FILE", help="with --headless: save the game to FILE")
 
@@ -175,7 +178,8 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     seating = {seat: None if seat in people else spec for seat, spec in lineup.items()}
     people = [seat for seat in table.order if seat in people]
-    session = Session.new(content, scenario.id, seed, seating, args.rounds, autosave=new_game_path(table, people))
+    autosave = new_game_path(table, people)
+    session = Session.new(content, scenario.id, seed, seating, args.rounds, autosave, args.pin or None)
     return _run_app(content, session)
 
 

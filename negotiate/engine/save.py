@@ -38,6 +38,7 @@ class SaveFile(BaseModel):
     seating: dict[str, str] | None = Field(
         None, description="who plays each seat: human, or a bot (for the UI; the rules ignore it)"
     )
+    lock: str | None = Field(None, description="the facilitator's PIN, salted and hashed (for the UI)")
     year: int | None = None
     phase: str | None = None
     actions: list[Action]
@@ -55,14 +56,15 @@ def digest(game: Game) -> str:
     return fingerprint.hexdigest()[:16]
 
 
-def to_save(game: Game, seating: dict[str, str] | None = None) -> dict[str, Any]:
-    """A game as save data (JSON-ready), with who plays each seat if given."""
+def to_save(game: Game, seating: dict[str, str] | None = None, lock: str | None = None) -> dict[str, Any]:
+    """A game as save data (JSON-ready), with who plays each seat and the facilitator's lock if given."""
     data = SaveFile(
         format=FORMAT,
         scenario=game.table.scenario.id,
         seed=game.seed,
         rounds=game.rounds,
         seating=seating or None,
+        lock=lock,
         year=game.table.year(game.state.round),
         phase=game.state.phase,
         actions=game.log,  # type: ignore[arg-type]
@@ -71,12 +73,12 @@ def to_save(game: Game, seating: dict[str, str] | None = None) -> dict[str, Any]
     return data.model_dump(mode="json", exclude_none=True)
 
 
-def write_save(game: Game, path: Path, seating: dict[str, str] | None = None) -> None:
+def write_save(game: Game, path: Path, seating: dict[str, str] | None = None, lock: str | None = None) -> None:
     """Write a save atomically: a crash mid-write never leaves half a file."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(json.dumps(to_save(game, seating), indent=1), encoding="utf-8")
+        tmp.write_text(json.dumps(to_save(game, seating, lock), indent=1), encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None

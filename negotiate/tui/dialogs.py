@@ -204,6 +204,31 @@ class PaymentDialog(ActionDialog):
         self.dismiss(None)
 
 
+class PinDialog(ModalScreen[bool]):
+    """Asks for the facilitator's PIN before the facilitator's menu opens (a game set up with one)."""
+
+    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Facilitator", classes="title")
+            yield Static("The facilitator's controls are locked: enter the PIN chosen when the game was set up.")
+            yield Input(password=True, placeholder="PIN (Enter opens, Esc cancels)", id="pin")
+            yield Static(classes="error")
+
+    @on(Input.Submitted, "#pin")
+    def _check(self, event: Input.Submitted) -> None:
+        if self.session.unlocks(event.value):
+            self.dismiss(True)
+            return
+        event.input.value = ""
+        self.query_one(".error", Static).update("✗ That is not the PIN.")
+
+
 class FacilitatorMenu(ModalScreen[ActionModel | int | None]):
     """Pause or resume, undo, end the phase, inject a shock, set the phase timer. Returns the
     facilitator's action, or the timer's minutes."""

@@ -123,7 +123,7 @@ def load(content: Content, path: Path, autosave: Path | None = None) -> Session:
         seating = seating_from(labels, game.table.order)
     except LineupError as exc:
         raise SaveError(f"{path}: seating: {exc} (the save is damaged)") from None
-    return Session(game, seating, autosave)
+    return Session(game, seating, autosave, data.get("lock"))
 
 
 def resume(content: Content, path: Path) -> Session:

@@ -3,6 +3,9 @@ and the autosave after every action. No textual here: the app drives a session."
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,19 +16,39 @@ from negotiate.engine.actions import Undo, actor
 from negotiate.engine.table import Table
 
 HUMAN = "human"
+ROUNDS = 200_000
+"""PBKDF2 rounds for the facilitator's PIN: a guess costs a tenth of a second or so."""
+
+
+def lock_with(pin: str) -> str:
+    """The facilitator's PIN as kept in the save: salted and hashed, never in clear."""
+    salt = secrets.token_hex(8)
+    return f"pbkdf2-sha256${ROUNDS}${salt}${_hashed(pin, salt, ROUNDS)}"
+
+
+def _hashed(pin: str, salt: str, rounds: int) -> str:
+    return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), rounds).hex()
 
 
 class Session:
     """One game being played: which seats are people, the bots for the others, and where the
     game autosaves (atomically, after every action) if anywhere."""
 
-    def __init__(self, game: Game, seating: Mapping[str, BotSpec | None], autosave: Path | None = None):
+    def __init__(
+        self,
+        game: Game,
+        seating: Mapping[str, BotSpec | None],
+        autosave: Path | None = None,
+        lock: str | None = None,
+    ):
         missing = [seat for seat in game.table.order if seat not in seating]
         if missing:
             raise ValueError(f"no player for {', '.join(missing)}")
         self.game = game
         self.seating = dict(seating)
         self.autosave = autosave
+        self.lock = lock
+        """The facilitator's PIN, hashed (see `lock_with`); None: the facilitator's menu is open to all."""
         self.bots: dict[str, Bot] = {}
         self.catch_up()
 
@@ -38,9 +61,11 @@ class Session:
         seating: Mapping[str, BotSpec | None],
         rounds: int | None = None,
         autosave: Path | None = None,
+        pin: str | None = None,
     ) -> Session:
-        """A fresh game; it is saved at once, so "continue" finds it even before a move."""
-        session = cls(Game(content, scenario, seed, rounds), seating, autosave)
+        """A fresh game; it is saved at once, so "continue" finds it even before a move. With a
+        `pin`, the facilitator's menu asks for it."""
+        session = cls(Game(content, scenario, seed, rounds), seating, autosave, lock_with(pin) if pin else None)
         session.save_now()
         return session
 
@@ -88,6 +113,16 @@ class Session:
         self.save_now()
         return undone
 
+    def unlocks(self, pin: str) -> bool:
+        """Whether `pin` is the facilitator's PIN (any PIN does when none was set)."""
+        if self.lock is None:
+            return True
+        try:
+            _, rounds, salt, hashed = self.lock.split("$")
+            return hmac.compare_digest(_hashed(pin, salt, int(rounds)), hashed)
+        except ValueError:
+            return False  # a damaged lock opens to nobody
+
     def labels(self) -> dict[str, str]:
         """Who plays each seat, as saved: "human" or a bot's personality:level."""
         return {seat: HUMAN if spec is None else str(spec) for seat, spec in self.seating.items()}
@@ -97,7 +132,7 @@ class Session:
         target = path or self.autosave
         if target is not None:
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_save(self.game, target, self.labels())
+            write_save(self.game, target, self.labels(), self.lock)
 
     def catch_up(self) -> None:
         """Make the bots afresh, with the memory of the game so far that their seats would have:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from negotiate.content import Content, Scenario
     from negotiate.tui.app import NegotiateApp
 
+PIN_LENGTH = 4
+"""The fewest characters in a facilitator's PIN."""
 LENGTHS = {"full": 1.0, "short": 2 / 3, "quick": 1 / 2}
 """Length presets: the share of a scenario's rounds they play (short and quick: at least 3)."""
 
@@ -205,7 +207,8 @@ class NewGameScreen(Screen[Session | None]):
     NewGameScreen #scenario { width: 1fr; }
     NewGameScreen #about { padding-left: 11; color: $text-muted; }
     NewGameScreen #length { width: 1fr; border: none; padding: 0; background: transparent; }
-    NewGameScreen #seed { width: 16; }
+    NewGameScreen #seed, NewGameScreen #pin { width: 16; }
+    NewGameScreen #pin-problem { width: 1fr; padding-left: 2; color: $text-error; }
     NewGameScreen #seed-problem { width: 1fr; padding-left: 2; color: $text-error; }
     NewGameScreen .heading { text-style: bold; margin: 1 0 0 1; }
     NewGameScreen #seats { height: auto; }
@@ -251,6 +254,10 @@ class NewGameScreen(Screen[Session | None]):
                 yield Label("Seed", classes="label")
                 yield Input(str(self.seed), compact=True, id="seed")
                 yield Static(id="seed-problem", markup=False)
+            with Horizontal(classes="field"):
+                yield Label("PIN", classes="label")
+                yield Input(password=True, compact=True, placeholder="none", id="pin")
+                yield Static(id="pin-problem", markup=False)
             yield Static("Who plays each seat", classes="heading")
             yield Vertical(id="seats")
         yield Static(id="hint", markup=False)
@@ -325,6 +332,11 @@ class NewGameScreen(Screen[Session | None]):
             hint += f"\nPlayed by: {who}"
         elif focused is self.query_one("#scenario"):
             hint = "Which world to play: its seats, years and story. " + hint
+        elif focused is self.query_one("#pin"):
+            hint = (
+                "A facilitator's PIN locks the facilitator's menu (f: pause, undo, end the phase, inject "
+                "a shock, the timer), so that players at the table cannot use it. Leave it empty for none."
+            )
         elif focused is self.query_one("#seed"):
             hint = "The same seed, scenario and players make the same shocks and cards: use it to replay a game. Enter starts."
         elif focused is self.query_one("#length"):
@@ -353,6 +365,7 @@ class NewGameScreen(Screen[Session | None]):
 
     @on(Button.Pressed, "#start")
     @on(Input.Submitted, "#seed")
+    @on(Input.Submitted, "#pin")
     def start_pressed(self) -> None:
         self.action_start()
 
@@ -367,6 +380,11 @@ class NewGameScreen(Screen[Session | None]):
         if all(seating.values()):
             self.say("⚠ Every seat is a bot: choose Person for at least one (bots only? use `negotiate simulate`).")
             return
+        pin = self.query_one("#pin", Input).value.strip()
+        if pin and len(pin) < PIN_LENGTH:
+            self.say(f"⚠ A PIN has at least {PIN_LENGTH} characters (or none at all).")
+            self.query_one("#pin", Input).focus()
+            return
         preset = self.query_one("#length", RadioSet).pressed_button
         rounds = preset_rounds(len(self.scenario.years), preset.id if preset and preset.id else "full")
         content = app_of(self).content
@@ -379,6 +397,7 @@ class NewGameScreen(Screen[Session | None]):
                 seating,
                 None if rounds == len(self.scenario.years) else rounds,
                 autosave=saves.new_game_path(Game(content, self.scenario.id).table, people),
+                pin=pin or None,
             )
         except OSError as exc:
             self.say(f"⚠ Cannot write the autosave: {exc}")

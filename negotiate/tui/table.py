@@ -402,7 +402,16 @@ class TableScreen(Screen[None]):
                 if choice is not None and choice.type == "resume":  # type: ignore[attr-defined]
                     self.advance()
 
-        self.app.push_screen(FacilitatorMenu(self.session, self.time_limit), chosen)
+        def unlocked(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(FacilitatorMenu(self.session, self.time_limit), chosen)
+
+        if self.session.lock is None:
+            unlocked(True)
+        else:
+            from negotiate.tui.dialogs import PinDialog
+
+            self.app.push_screen(PinDialog(self.session), unlocked)
 
     def action_save(self) -> None:
         from negotiate.tui.dialogs import SaveDialog
