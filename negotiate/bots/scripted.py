@@ -19,6 +19,7 @@ from itertools import groupby
 
 from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key, same
 from negotiate.bots.personality import Level, Personality
+from negotiate.content.schema import Forum
 from negotiate.engine import ActionModel, SeatView
 from negotiate.engine.actions import (
     TEXT_LIMIT,
@@ -66,8 +67,8 @@ class Candidate:
     """A standard proposal as the search screens it."""
 
     proposal: Propose
-    venue: tuple[str, tuple[str, ...]]  # forum and parties
-    group: tuple[str, tuple[str, ...], str | None]  # forum, parties and region
+    venue: tuple[Forum, tuple[str, ...]]  # forum and parties
+    group: tuple[Forum, tuple[str, ...], str | None]  # forum, parties and region
     offer: TermOffer
     roles: tuple[str, str | None, str | None]  # term, giver and receiver
     keys: tuple  # the offer's `offer_key`, alone
