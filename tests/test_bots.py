@@ -105,10 +105,11 @@ def test_a_bot_decides_from_its_view_alone(content: Content):
 
 
 def test_a_normal_bot_beats_a_random_policy_in_the_same_seat(content: Content):
-    """Over 1,000 games of the classroom scenario (fixed seeds), the receiving state scores
-    clearly more as a normal-level pragmatist than when it plays at random."""
-    bots = simulate(content, "classroom", 1000, seed=7, bots="default", jobs=2)
-    chance = simulate(content, "classroom", 1000, seed=7, bots="aldermark=random", jobs=2)
+    """Over 200 games of the classroom scenario (fixed seeds), the receiving state scores
+    clearly more as a normal-level pragmatist than when it plays at random (some 41 points
+    against 6: a thousand games told no more, in five times as long)."""
+    bots = simulate(content, "classroom", 200, seed=7, bots="default", jobs=2)
+    chance = simulate(content, "classroom", 200, seed=7, bots="aldermark=random", jobs=2)
     with_bot = fmean(r.scores["aldermark"] for r in bots.results)
     at_random = fmean(r.scores["aldermark"] for r in chance.results)
     assert with_bot > at_random + 10, (with_bot, at_random)

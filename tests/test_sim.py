@@ -151,7 +151,7 @@ def test_jobs_give_the_same_report(content: Content) -> None:
 
 
 def test_jobs_on_the_command_line(capsys: pytest.CaptureFixture[str], shipped_once: None) -> None:
-    assert report_of(capsys, *CLASSROOM, "--jobs", "2") == report_of(capsys, *CLASSROOM, "--jobs", "0")
+    assert report_of(capsys, *CLASSROOM, "--jobs", "2") == report_of(capsys, *CLASSROOM, "--jobs", "1")
 
 
 def test_same_seed_same_report_and_another_seed_differs(content: Content) -> None:
