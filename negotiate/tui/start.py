@@ -59,12 +59,12 @@ def scenario_name(content: Content, scenario_id: str) -> str:
 
 
 def describe(content: Content, info: saves.SaveInfo) -> str:
-    """A save in a line: scenario, year and phase (or finished), and the seats people play."""
+    """A save in a line: the seats people play, the scenario, and the year and phase (or finished)."""
     scenario = content.scenarios.get(info.scenario)
     names = {seat.id: seat.name for seat in scenario.seats} if scenario else {}
     when = "finished" if info.finished else f"{info.year} · {phase_words(info.phase)}"
     people = ", ".join(names.get(seat, seat) for seat in info.people) or "bots only"
-    return f"{scenario_name(content, info.scenario)} · {when} · {people}"
+    return f"{people} · {scenario_name(content, info.scenario)} · {when}"
 
 
 class StartScreen(Screen[None]):
@@ -186,9 +186,15 @@ class PointedList(OptionList):
                 self.replace_option_prompt(key, Text("▶ " if key == event.option.id else "  ") + prompt)
 
 
+NOTE_WIDTH = 46
+"""The most characters of a menu line's note: the line fits the start box on one row."""
+
+
 def entry(key: str, title: str, note: str) -> Text:
-    """A menu line: the key, what it does, and a note."""
+    """A menu line: the key, what it does, and a note (its last · parts left out if it is long)."""
     line = Text.assemble((f" {key} ", "bold reverse"), "  ", (f"{title:<18}", "bold"))
+    if len(note) > NOTE_WIDTH:
+        note = note[: NOTE_WIDTH - 2].rsplit(" · ", 1)[0] + " …"
     line.append(note, style="dim italic")
     return line
 
