@@ -210,7 +210,7 @@ def test_continue_shows_and_loads_the_latest_game(content, begun, tmp_path):
 
     async def script(app, pilot):
         menu = app.screen.query_one("#menu", OptionList)
-        assert "Vellara · The Crisis of 2015 · 2015 · negotiation" in str(menu.get_option("resume").prompt)
+        assert "Vellara · The Crisis of 2015 · 2015" in str(menu.get_option("resume").prompt)
         await pilot.press("c")
         await pilot.pause()
         [session] = begun
