@@ -162,6 +162,40 @@ async def test_the_composer_says_why_a_deal_is_invalid_and_stays_open(content):
         assert session.game.log[0].type == "propose"
 
 
+async def test_the_composer_adds_the_term_just_chosen_however_quick_the_keys(content):
+    """Add pressed before the composer has caught up with the term just chosen, and two changes
+    of term in a row, neither crash it (it once did: no '#param-strength'): the term chosen is
+    added with the parameters shown for it."""
+    from textual.widgets import Button, SelectionList
+
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        composer = app.screen
+        composer.query_one("#parties", SelectionList).select("dorvasa")
+        await pilot.pause()
+        term, add = composer.query_one("#term", Select), composer.query_one("#add", Button)
+        term.value = "border_enforcement"
+        add.press()  # at once: the change of term has not reached the composer yet
+        await pilot.pause()
+        assert composer.offers == [], "no giver or receiver was chosen yet"
+        for chosen in ("payment", "border_enforcement"):  # two changes, no pause between
+            term.value = chosen
+        await pilot.pause()
+        assert "Patrols (1-5)" in screen_text(app) and "Paid per round" not in screen_text(app)
+        composer.query_one("#giver", Select).value = "dorvasa"
+        composer.query_one("#receiver", Select).value = "brandholm"
+        await pilot.pause()
+        add.press()
+        await pilot.pause()
+        assert composer.offers == [
+            TermOffer(term="border_enforcement", giver="dorvasa", receiver="brandholm", params={"strength": 2})
+        ]
+
+
 async def test_the_composer_ticks_read_without_colour(content):
     """Ticked parties and the binding box are marked by characters, not by colour alone."""
     from textual.widgets import Checkbox, SelectionList

@@ -106,7 +106,14 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
             yield Select([], prompt="giver", id="giver", compact=True)
             yield Select([], prompt="receiver", id="receiver", compact=True)
         yield Static(id="term-text", classes="hint")
-        yield Horizontal(id="params", classes="row")
+        # Every term's parameters are built here, once, and only the chosen term's are shown: a
+        # row rebuilt on each choice would be mounted after Add or a second choice could read it.
+        for term in self.table.terms.values():
+            if term.params:
+                with Horizontal(id=f"params-{term.id}", classes="row params"):
+                    for key, spec in term.params.items():
+                        yield Label(f"{spec.label} ({spec.min}-{spec.max})")
+                        yield Input(str(spec.default), type="integer", id=f"param-{term.id}-{key}", classes="param")
         yield Button("Add this term", id="add", compact=True)
 
     def on_mount(self) -> None:
@@ -217,9 +224,10 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         self._update()
 
     def _term_chosen(self) -> None:
+        """Describe the chosen term and show its parameters (and no other term's)."""
         term_id = self.query_one("#term", Select).value
-        params = self.query_one("#params", Horizontal)
-        params.remove_children()
+        for row in self.query(".params"):
+            row.display = row.id == f"params-{term_id}"
         if term_id is Select.NULL:
             self.query_one("#term-text", Static).update("")
             return
@@ -228,9 +236,6 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
             " Paid each round from the giver's budget." if term.transfer else ""
         )
         self.query_one("#term-text", Static).update(f"{term.text} {where}")
-        for key, spec in term.params.items():
-            params.mount(Label(f"{spec.label} ({spec.min}-{spec.max})"))
-            params.mount(Input(str(spec.default), type="integer", id=f"param-{key}", classes="param"))
 
     @on(Button.Pressed, "#add")
     def _add(self) -> None:
@@ -241,7 +246,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         term = self.table.terms[str(term_id)]
         params = {}
         for key, spec in term.params.items():
-            text = self.query_one(f"#param-{key}", Input).value.strip()
+            text = self.query_one(f"#param-{term.id}-{key}", Input).value.strip()
             if not text.lstrip("-").isdigit() or not spec.min <= int(text) <= spec.max:
                 self.query_one(".error", Static).update(f"✗ {spec.label.lower()} must be {spec.min} to {spec.max}")
                 return
