@@ -257,6 +257,31 @@ async def test_keys_pressed_off_turn_say_whose_turn_it_is_and_change_nothing(con
         assert digest(session.game) == before
 
 
+async def test_the_log_tab_wraps_lines_written_while_it_was_hidden_at_its_own_width(content):
+    """A side payment made from the World tab, after the Log tab was read once: in the Log tab
+    its lines are as wide as the log (they were wrapped at 20 columns, for good)."""
+    from textual.widgets import RichLog
+
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        await pilot.press("5", "1", "down", "down", "enter")  # Log, World, then Pay a side payment…
+        await until(pilot, lambda: type(app.screen).__name__ == "PaymentDialog")
+        app.screen.query_one("#to", Select).value = "dorvasa"
+        app.screen.query_one("#amount", Select).value = 1
+        await pilot.pause()
+        app.screen.query_one("#pay").press()
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        await pilot.press("5")
+        await pilot.pause()
+        log = app.screen.query_one("#log-panel", RichLog)
+        rows = [line.text for line in log.lines]
+        paid = "2015 Federal Republic of Brandholm: budget -1 to"
+        assert any(row.startswith(paid) for row in rows), rows
+        assert max(map(len, rows)) <= log.scrollable_content_region.width
+
+
 async def test_the_facilitator_pauses_undoes_and_ends_the_phase(content):
     session = session_for(content, "crisis-2015", {"brandholm"})
     app = NegotiateApp(content, session, bot_delay=0)

@@ -7,12 +7,14 @@ while it is up."""
 from __future__ import annotations
 
 import time
+from typing import Self
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList, RichLog, Static, TabbedContent, TabPane
@@ -80,16 +82,16 @@ class TableScreen(Screen[None]):
                 with TabPane("4 Messages", id="mail"):
                     yield VerticalScroll(Static(id="mail-panel"))
                 with TabPane("5 Log", id="log"):
-                    yield RichLog(id="log-panel", wrap=True, markup=False, min_width=20)
+                    yield GameLog(id="log-panel")
             yield VerticalScroll(Static(id="side-deals"), id="side")
         with Horizontal(id="bottom"):
             yield OptionList(id="moves")
-            yield RichLog(id="latest", wrap=True, markup=False, min_width=20)
+            yield GameLog(id="latest")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#moves", OptionList).border_title = "Your moves"
-        self.query_one("#latest", RichLog).border_title = "What just happened"
+        self.query_one("#latest", GameLog).border_title = "What just happened"
         self.query_one("#side", VerticalScroll).border_title = "Deal board"
         self.set_interval(1, self._tick)
         self.query_one("#moves", OptionList).focus()
@@ -167,16 +169,16 @@ class TableScreen(Screen[None]):
     def _write_log(self) -> None:
         """Add the events the viewer may read that are not shown yet (both logs)."""
         events = self.session.game.events_for(self.viewer)
-        full, latest = self.query_one("#log-panel", RichLog), self.query_one("#latest", RichLog)
+        full, latest = self.query_one("#log-panel", GameLog), self.query_one("#latest", GameLog)
         if self._logged > len(events) or self._log_reader != self.viewer:  # an undo, or another reader
             full.clear()
             latest.clear()
             self._logged, self._log_reader = 0, self.viewer
         for event in events[self._logged :]:
             line = event_line(self.session, event)
-            full.write(line)
+            full.add(line)
             if event.kind not in ("pass",):
-                latest.write(line)
+                latest.add(line)
         self._logged = len(events)
 
     def _fill_moves(self) -> None:
@@ -418,6 +420,43 @@ class TableScreen(Screen[None]):
             self.app.pop_screen()
         else:
             self.app.switch_screen(StartScreen())
+
+
+class GameLog(RichLog):
+    """A log of the game's lines, wrapped at the log's width whenever that changes. A RichLog wraps
+    a line once, as it is written, at the width it has then: in a tab not shown, none, and its
+    lines came out 20 columns wide for good. This log writes only while it is on screen, and
+    writes every line again when its width changes."""
+
+    def __init__(self, id: str):
+        super().__init__(id=id, wrap=True, markup=False, min_width=20)
+        self.texts: list[Text] = []
+        """Every line added, to write again at a new width."""
+        self._written = 0
+        self._width = 0
+        """The width the written lines were wrapped at (0: none written)."""
+
+    def add(self, text: Text) -> None:
+        """Add a line, written now if the log is on screen at the width it was wrapped at."""
+        self.texts.append(text)
+        if self.size.width and self.size.width == self._width:
+            self.write(text)
+            self._written += 1
+
+    def clear(self) -> Self:
+        self.texts.clear()
+        self._written = self._width = 0
+        return super().clear()
+
+    def on_resize(self, event: Resize) -> None:
+        if not event.size.width:  # hidden: its lines wait until it shows again
+            return
+        if event.size.width != self._width:
+            super().clear()
+            self._written, self._width = 0, event.size.width
+        for text in self.texts[self._written :]:
+            self.write(text)
+        self._written = len(self.texts)
 
 
 def event_line(session: Session, event: Event) -> Text:
