@@ -23,7 +23,7 @@ from negotiate.sim import play_game
 from negotiate.tui import saves
 from negotiate.tui.app import NegotiateApp
 from negotiate.tui.dialogs import BOTS_READ_NO_TEXT
-from negotiate.tui.panels import global_tracks
+from negotiate.tui.panels import global_tracks, own_cards
 from negotiate.tui.session import Session
 from tests.conftest import next_round
 
@@ -354,6 +354,24 @@ def test_the_crisis_row_tells_how_hard_shocks_strike_this_round(content: Content
     assert "shocks" not in crisis_row(0)
     assert f"shocks ×{game.table.escalation(2):g}" in crisis_row(2)
     assert game.table.escalation(2) > 1
+
+
+def test_the_forecast_card_shows_what_is_still_to_come_and_says_when_nothing_more_is(content: Content) -> None:
+    game = Game(content, "crisis-2015", 3)
+    seat = game.table.order[0]
+    view = game.view(seat)
+    [card] = view.hand
+    foreseen = f"{game.table.year(card.round)}: {content.trends[card.card].name}."
+
+    def you(round_index: int) -> str:
+        console = Console(width=120, record=True, file=io.StringIO())
+        console.print(own_cards(game.table, view.model_copy(update={"round": round_index}), []))
+        return console.export_text()
+
+    assert card.round > 1
+    assert foreseen in you(card.round - 1)
+    assert foreseen not in you(card.round), "that year's trend has struck: it is foreseen no more"
+    assert "Your analysts foresee nothing more for the years to come." in you(card.round)
 
 
 async def test_the_global_forum_ticks_every_state_and_gives_back_the_earlier_choice(content):

@@ -197,19 +197,22 @@ def answer(deal: Deal, party: str) -> str:
 
 
 def own_cards(table: Table, view: SeatView, score: Sequence[ScoreLine]) -> Group:
-    """The seat's secret agenda, its hand of forecasts, its score so far (`score`, its lines)
-    and its powers."""
+    """The seat's secret agenda, its forecasts of the rounds to come, its score so far (`score`,
+    its lines) and its powers."""
     content = table.content
     agenda = content.agendas[view.agenda]
     out: list[RenderableType] = [Text(f"{table.name(view.seat)} — {table.types[view.seat].name}", style="bold")]
     out.append(Text(table.types[view.seat].objective.text))
     out.append(Text(f"\nSecret agenda: {agenda.name}", style="bold"))
     out.append(Text(agenda.text))
-    if view.hand:
+    coming = [card for card in view.hand if card.round > view.round]  # this round's trend has struck
+    if coming:
         out.append(Text("\nYour analysts foresee", style="bold"))
-        for card in view.hand:
+        for card in coming:
             trend_card = content.trends[card.card]
             out.append(Text(f"  {table.year(card.round)}: {trend_card.name}. {trend_card.text}"))
+    elif view.hand:
+        out.append(Text("\nYour analysts foresee nothing more for the years to come.", style="bold"))
     out.append(Text("\nYour score so far", style="bold"))
     for line in score:
         out.append(Text(f"  {line.points:>6g}  {line.label} ({line.source})"))
