@@ -18,12 +18,12 @@ from negotiate.bots import default_lineup
 from negotiate.content import Content
 from negotiate.engine import Game, digest
 from negotiate.engine.actions import actor
-from negotiate.engine.state import TermOffer
+from negotiate.engine.state import Deal, TermOffer
 from negotiate.sim import play_game
 from negotiate.tui import saves
 from negotiate.tui.app import NegotiateApp
 from negotiate.tui.dialogs import BOTS_READ_NO_TEXT
-from negotiate.tui.panels import global_tracks, own_cards
+from negotiate.tui.panels import deal_card, global_tracks, own_cards
 from negotiate.tui.session import Session
 from tests.conftest import next_round
 
@@ -372,6 +372,29 @@ def test_the_forecast_card_shows_what_is_still_to_come_and_says_when_nothing_mor
     assert foreseen in you(card.round - 1)
     assert foreseen not in you(card.round), "that year's trend has struck: it is foreseen no more"
     assert "Your analysts foresee nothing more for the years to come." in you(card.round)
+
+
+def test_an_agreed_deal_awaits_ratification_only_if_it_is_binding(content: Content) -> None:
+    game = Game(content, "crisis-2015", 3)
+    offer = TermOffer(term="payment", giver="brandholm", receiver="dorvasa", params={"amount": 3})
+
+    def status(binding: bool) -> str:
+        deal = Deal(
+            id=1,
+            proposer="brandholm",
+            forum="bilateral",
+            parties=["brandholm", "dorvasa"],
+            terms=[offer],
+            binding=binding,
+            duration=2,
+            status="agreed",
+            round=0,
+            accepted=["brandholm", "dorvasa"],
+        )
+        return deal_card(game.table, game.view("brandholm"), deal).plain.splitlines()[0]
+
+    assert "[agreed: awaiting ratification]" in status(binding=True)
+    assert "[agreed: enters into force at implementation]" in status(binding=False)
 
 
 async def test_the_global_forum_ticks_every_state_and_gives_back_the_earlier_choice(content):

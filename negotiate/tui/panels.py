@@ -148,6 +148,7 @@ STATUS_WORDS = {
     "ratified": "ratified",
     "in_force": "IN FORCE",
 }
+"""The live statuses in words (a deal that has ended shows its status as it is)."""
 
 
 def deal_board(table: Table, view: SeatView) -> RenderableType:
@@ -163,7 +164,7 @@ def deal_board(table: Table, view: SeatView) -> RenderableType:
 
 
 def deal_card(table: Table, view: SeatView, deal: Deal) -> Text:
-    status = STATUS_WORDS.get(deal.status, deal.status)
+    status = status_words(deal)
     if deal.status == "in_force" and deal.ends is not None:
         left = deal.ends - view.round + 1
         status += f", {left} round{'s' if left != 1 else ''} left"
@@ -180,6 +181,13 @@ def deal_card(table: Table, view: SeatView, deal: Deal) -> Text:
         text.append(f"\n   endorsed by {', '.join(table.name(e) for e in deal.endorsers)}", style="dim")
     text.append("\n")
     return text
+
+
+def status_words(deal: Deal) -> str:
+    """A deal's status in words; an agreed non-binding deal needs no ratification."""
+    if deal.status == "agreed" and not deal.binding:
+        return "agreed: enters into force at implementation"
+    return STATUS_WORDS.get(deal.status, deal.status)
 
 
 def answer(deal: Deal, party: str) -> str:
