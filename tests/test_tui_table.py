@@ -314,6 +314,27 @@ async def test_the_facilitator_pauses_undoes_and_ends_the_phase(content):
         assert len(session.game.log) == paused_at, "no bot moves while paused"
 
 
+async def test_the_phase_timer_shows_at_80_columns(content):
+    """The facilitator sets a phase timer: on an 80-column terminal the status line shows it, with
+    whose turn it is and the beats left."""
+    from textual.widgets import Input
+
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        await pilot.press("f")
+        await until(pilot, lambda: type(app.screen).__name__ == "FacilitatorMenu")
+        app.screen.query_one("#minutes", Input).value = "5"
+        app.screen.query_one("#set").press()
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
+        await pilot.pause()
+        status = painted(app.screen.query_one("#status"))
+        assert len(status) == 2
+        assert "Your turn" in status[1] and f"beats left {session.game.view('brandholm').beats_left}" in status[1]
+        assert re.search(r"⏱ \d\d:\d\d of 5:00", status[1]), status
+
+
 async def test_an_app_killed_mid_game_resumes_at_its_last_action(content):
     session = session_for(content, "crisis-2015", {"dorvasa"})
     app = NegotiateApp(content, session, bot_delay=0)

@@ -129,6 +129,8 @@ class TableScreen(Screen[None]):
         self._fill_moves()
 
     def _status(self, view: SeatView) -> Text:
+        """Two lines: the round and its phases; whose turn it is, then at the right the beats left,
+        the window and the phase timer (whose turn is cut short first on a narrow screen)."""
         game, table = self.session.game, self.session.table
         text = Text()
         if self.size.width >= 110:
@@ -141,30 +143,32 @@ class TableScreen(Screen[None]):
                 text.append(PHASES[phase], style="dim")
             if phase != list(PHASES)[-1]:
                 text.append("›", style="dim")
-        text.append("\n ")
+        turn = Text(" ")
         seat = game.current_seat
         if view.paused:
-            text.append("PAUSED by the facilitator (f to resume)", style="bold yellow")
+            turn.append("PAUSED by the facilitator (f to resume)", style="bold yellow")
         elif game.is_over:
-            text.append("The game is over.", style="bold")
+            turn.append("The game is over.", style="bold")
         elif seat is not None and self.session.is_human(seat):
             who = "Your turn" if seat == self.viewer else f"{table.name(seat)} to play"
-            text.append(f"▶ {who} ({table.name(seat)}): ", style="bold green")
-            text.append(PHASE_HELP.get(view.phase, ""))
+            turn.append(f"▶ {who} ({table.name(seat)}): ", style="bold green")
+            turn.append(PHASE_HELP.get(view.phase, ""))
         elif seat is not None:
             spec = self.session.seating[seat]
-            text.append(f"… {table.name(seat)} ({spec} bot) is thinking — space skips the wait", style="italic")
+            turn.append(f"… {table.name(seat)} ({spec} bot) is thinking — space skips the wait", style="italic")
+        counters = Text()
         if view.phase == "negotiation":
-            text.append(f"   beats left {view.beats_left}", style="dim")
+            counters.append(f"   beats left {view.beats_left}", style="dim")
         if view.window:
-            text.append("   WINDOW: ratifying is easier this round", style="bold cyan")
+            counters.append("   WINDOW: ratifying is easier", style="bold cyan")
         if self.time_limit:
             minutes, seconds = divmod(int(self._phase_time), 60)
             late = self._phase_time >= self.time_limit * 60
-            text.append(f"   ⏱ {minutes:02d}:{seconds:02d} of {self.time_limit}:00", style="bold red" if late else "")
+            counters.append(f"   ⏱ {minutes:02d}:{seconds:02d} of {self.time_limit}:00", style="bold red" if late else "")
             if late:
-                text.append(" TIME UP", style="bold red")
-        return text
+                counters.append(" TIME UP", style="bold red")
+        turn.truncate(max(0, self.size.width - counters.cell_len - 1), overflow="ellipsis", pad=True)
+        return Text("\n").join([text, turn + counters])
 
     def _write_log(self) -> None:
         """Add the events the viewer may read that are not shown yet (both logs)."""
