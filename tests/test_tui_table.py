@@ -314,6 +314,32 @@ async def test_the_facilitator_pauses_undoes_and_ends_the_phase(content):
         assert len(session.game.log) == paused_at, "no bot moves while paused"
 
 
+async def test_after_acting_from_a_tab_enter_chooses_a_move_again(content):
+    """A message sent and a pass made while reading the World tab (focus in its pane): after
+    each, the moves list has the focus back, so Enter opens the highlighted move."""
+    from textual.widgets import Input
+
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        table = app.screen
+        world = table.query_one("#world-panel").parent
+        world.focus()
+        await pilot.press("m")
+        await until(pilot, lambda: type(app.screen).__name__ == "MessageDialog")
+        app.screen.query_one("#text", Input).value = "Shall we talk about patrols?"
+        app.screen.query_one("#send").press()
+        await until(pilot, lambda: app.screen is table)
+        await pilot.pause()
+        assert table.focused is table.query_one("#moves")
+        world.focus()
+        await pilot.press("p")
+        await until(pilot, lambda: session.game.current_seat == "brandholm" and len(session.game.log) > 2)
+        await pilot.press("enter")  # the first move: Propose a deal…
+        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+
+
 async def test_the_phase_timer_shows_at_80_columns(content):
     """The facilitator sets a phase timer: on an 80-column terminal the status line shows it, with
     whose turn it is and the beats left."""

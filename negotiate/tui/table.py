@@ -234,9 +234,11 @@ class TableScreen(Screen[None]):
             self.act(self._moves[key])
 
     def act(self, action: ActionModel | None) -> None:
-        """Apply a person's (or the facilitator's) action; a refusal is shown, nothing changes."""
+        """Apply a person's (or the facilitator's) action; a refusal is shown, nothing changes.
+        The moves list takes the focus back, wherever the action came from (a tab, a dialog)."""
         if action is None:
             return
+        self.query_one("#moves", OptionList).focus()
         if isinstance(action, Undo):
             taken = self.session.take_back()
             self.notify(
