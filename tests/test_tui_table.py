@@ -196,6 +196,73 @@ async def test_the_composer_adds_the_term_just_chosen_however_quick_the_keys(con
         ]
 
 
+async def compose_two_terms(pilot, app: NegotiateApp, session: Session):
+    """Open the composer as Brandholm with Surannah ticked and two terms in the draft."""
+    from textual.widgets import SelectionList
+
+    await until(pilot, lambda: session.game.current_seat == "brandholm")
+    await pilot.press("n")
+    await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+    composer = app.screen
+    composer.query_one("#parties", SelectionList).select("surannah")
+    for term in ("skill_partnership", "legal_pathway"):
+        composer.query_one("#term", Select).value = term
+        await pilot.pause()
+        composer.query_one("#giver", Select).value = "brandholm"
+        composer.query_one("#receiver", Select).value = "surannah"
+        composer.query_one("#add").press()
+        await pilot.pause()
+    assert [offer.term for offer in composer.offers] == ["skill_partnership", "legal_pathway"]
+    return composer
+
+
+async def test_the_composer_terms_list_starts_on_the_first_term(content):
+    """Tab to the terms, ↓ and Delete: the second term goes (the cursor started on the first)."""
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(100, 40)) as pilot:
+        composer = await compose_two_terms(pilot, app, session)
+        composer.query_one("#terms").focus()
+        await pilot.pause()
+        await pilot.press("down", "delete")
+        await pilot.pause()
+        assert [offer.term for offer in composer.offers] == ["skill_partnership"]
+
+
+@pytest.mark.parametrize("key", ["escape", "cancel"])
+async def test_cancelling_a_draft_with_terms_asks_first(content, key):
+    """Esc, or Enter on Cancel, asks before a draft with terms is thrown away: n keeps it, y
+    discards it. An empty draft closes at once."""
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+
+    async def cancel() -> None:
+        if key == "escape":
+            await pilot.press("escape")
+        else:
+            app.screen.query_one("#cancel").focus()
+            await pilot.pause()
+            await pilot.press("enter")
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        composer = await compose_two_terms(pilot, app, session)
+        await cancel()
+        await until(pilot, lambda: type(app.screen).__name__ == "Confirm")
+        assert "Discard this draft?" in screen_text(app)
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen is composer)
+        assert len(composer.offers) == 2
+        await cancel()
+        await until(pilot, lambda: type(app.screen).__name__ == "Confirm")
+        await pilot.press("y")
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
+        assert not session.game.log, "nothing was sent"
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        await cancel()
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
+
+
 async def test_the_composer_ticks_read_without_colour(content):
     """Ticked parties and the binding box are marked by characters, not by colour alone."""
     from textual.widgets import Checkbox, SelectionList

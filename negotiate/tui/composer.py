@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from negotiate.engine import ActionModel
 from negotiate.engine.actions import Counter, DealSpec, Propose
 from negotiate.engine.state import TermOffer
+from negotiate.tui.dialogs import Confirm
 from negotiate.tui.marks import Checkbox, SelectionList
 from negotiate.tui.preview import effect_text, preview
 from negotiate.tui.session import Session
@@ -35,7 +36,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
     """Compose a proposal (or a counter to deal `counter`) and return it to the table."""
 
     BINDINGS = [
-        Binding("escape", "dismiss", "Cancel"),
+        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+enter,ctrl+j", "send", "Send"),
         Binding("delete,backspace", "drop_term", "Remove term", show=False),
     ]
@@ -58,6 +59,8 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
                     "duration": deal.duration,
                     "region": deal.region,
                 }
+        self.opened_with = list(self.offers)
+        """The terms the draft opened with: cancelling loses nothing while they are unchanged."""
 
     # --- layout --------------------------------------------------------------------------
 
@@ -206,12 +209,16 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
             select.disabled = shared or term is None
 
     def _show_terms(self) -> None:
+        """List the terms, the cursor where it was (on the first term at first, on the last after
+        the last is removed)."""
         terms = self.query_one("#terms", OptionList)
+        was = terms.highlighted or 0
         terms.clear_options()
         for offer in self.offers:
             terms.add_option(Option(offer_line(self.table, offer)))
         if not self.offers:
             terms.add_option(Option("(no terms yet: choose one below and add it)", disabled=True))
+        terms.highlighted = min(was, len(self.offers) - 1) if self.offers else None
 
     # --- events --------------------------------------------------------------------------
 
@@ -277,5 +284,14 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         self.dismiss(type(spec).model_validate(spec.model_dump()))
 
     @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
+    def action_cancel(self) -> None:
+        """Close without sending; a draft whose terms were changed is discarded only if confirmed."""
+        if self.offers == self.opened_with:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(Confirm("Discard this draft?", "Its terms are lost; nothing is sent."), answered)

@@ -43,6 +43,32 @@ class PrivacyScreen(ModalScreen[None]):
         self.dismiss()
 
 
+class Confirm(ModalScreen[bool]):
+    """A yes-or-no question: y or Yes answers yes; n, Esc or No (where the cursor starts) no."""
+
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    AUTO_FOCUS = "#no"
+
+    def __init__(self, question: str, note: str = ""):
+        super().__init__()
+        self.question, self.note = question, note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="title")
+            yield Static(self.note)
+            with Horizontal(classes="buttons"):
+                yield Button("Yes (y)", id="yes", variant="error")
+                yield Button("No (n)", id="no", variant="primary")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
 HELP = """\
 # How to play
 
