@@ -18,6 +18,9 @@ from negotiate.bots import default_lineup
 from negotiate.content import Content
 from negotiate.engine import Game, digest
 from negotiate.engine.actions import actor
+from negotiate.engine.events import Story, possessive
+from negotiate.engine.moves import reveal
+from negotiate.engine.scoring import ScoreLine
 from negotiate.engine.state import Deal, TermOffer
 from negotiate.sim import play_game
 from negotiate.tui import saves
@@ -25,6 +28,7 @@ from negotiate.tui.app import NegotiateApp
 from negotiate.tui.dialogs import BOTS_READ_NO_TEXT
 from negotiate.tui.panels import deal_card, global_tracks, own_cards
 from negotiate.tui.session import Session
+from negotiate.tui.words import figure
 from tests.conftest import next_round
 
 
@@ -509,6 +513,38 @@ def test_an_agreed_deal_awaits_ratification_only_if_it_is_binding(content: Conte
 
     assert "[agreed: awaiting ratification]" in status(binding=True)
     assert "[agreed: enters into force at implementation]" in status(binding=False)
+
+
+def test_a_plural_takes_a_bare_apostrophe_where_the_game_writes_a_possessive(content: Content) -> None:
+    """"the parties' cohesion", "Open Hands' turn": never "parties's"."""
+    assert [possessive(noun) for noun in ("Vellara", "the giver", "parties", "Open Hands")] == [
+        "Vellara's",
+        "the giver's",
+        "parties'",
+        "Open Hands'",
+    ]
+    game = Game(content, "crisis-2015", 3)
+    story = Story(game.state)
+    reveal(game.table, game.state, "no_child_detention", story, "Lifeline Coalition publishes evidence")
+    [evidence] = story.events
+    assert "parties' cohesion" in evidence.text and "s's" not in evidence.text
+
+
+def test_no_number_shows_as_minus_zero(content: Content) -> None:
+    """A weight of -1 on an empty track scores -0.0 points: the You tab shows 0, never -0."""
+    game = Game(content, "crisis-2015", 3)
+    lines = [ScoreLine("objective", "Unfilled jobs", -0.0), ScoreLine("objective", "Welfare", -0.04)]
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(own_cards(game.table, game.view("brandholm"), lines))
+    shown = console.export_text()
+    assert "     0  Unfilled jobs" in shown and "   0.0  total" in shown
+    assert not re.search(r"-0(\.0+)?(?![\d.])", shown), "a minus zero"
+    assert [figure(x, spec) for x, spec in ((-0.0, "g"), (-0.04, "+.1f"), (-0.04, ">6.1f"), (-2.5, "g"))] == [
+        "0",
+        "+0.0",
+        "   0.0",
+        "-2.5",
+    ]
 
 
 async def test_the_global_forum_ticks_every_state_and_gives_back_the_earlier_choice(content):

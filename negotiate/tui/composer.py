@@ -22,7 +22,7 @@ from negotiate.tui.dialogs import Confirm
 from negotiate.tui.marks import Checkbox, SelectionList
 from negotiate.tui.preview import effect_text, preview
 from negotiate.tui.session import Session
-from negotiate.tui.words import offer_line
+from negotiate.tui.words import figure, offer_line
 
 FORUMS = [("bilateral", "bilateral"), ("regional", "regional"), ("global", "global")]
 FORUM_HELP = {
@@ -189,7 +189,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
             return
         foreseen = preview(self.table, self.session.game.view(self.seat), spec)
         lines = [
-            f"Foreseen over {foreseen.rounds} round(s): your score {foreseen.score:+.1f}; ± marks effects no evidence has measured yet"
+            f"Foreseen over {foreseen.rounds} round(s): your score {figure(foreseen.score, '+.1f')}; ± marks effects no evidence has measured yet"
         ]
         lines += ["  you: " + "; ".join(effect_text(e) for e in foreseen.mine)] if foreseen.mine else []
         lines += ["  world: " + "; ".join(effect_text(e) for e in foreseen.world)] if foreseen.world else []

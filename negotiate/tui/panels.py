@@ -16,6 +16,7 @@ from negotiate.engine.deals import describe
 from negotiate.engine.scoring import ScoreLine
 from negotiate.engine.state import CorridorState, Deal
 from negotiate.engine.table import Table
+from negotiate.tui.words import figure
 
 BAR = 20
 """Width of a track's bar, in cells."""
@@ -137,7 +138,7 @@ def seats(table: Table, view: SeatView) -> Grid:
         tracks = ", ".join(f"{specs[t].label.lower()} {v}" for t, v in seat.tracks.items())
         name = Text(("★ " if me else "  ") + table.name(seat.id), style="bold" if me else "")
         name.append(f"\n  {table.types[seat.id].name}", style="dim")
-        grid.add_row(name, Text(tracks), Text(f"{view.scores.get(seat.id, 0):g}"))
+        grid.add_row(name, Text(tracks), Text(figure(view.scores.get(seat.id, 0))))
     return grid
 
 
@@ -223,8 +224,8 @@ def own_cards(table: Table, view: SeatView, score: Sequence[ScoreLine]) -> Group
         out.append(Text("\nYour analysts foresee nothing more for the years to come.", style="bold"))
     out.append(Text("\nYour score so far", style="bold"))
     for line in score:
-        out.append(Text(f"  {line.points:>6g}  {line.label} ({line.source})"))
-    out.append(Text(f"  {sum(line.points for line in score):>6.1f}  total", style="bold"))
+        out.append(Text(f"  {figure(line.points, '>6g')}  {line.label} ({line.source})"))
+    out.append(Text(f"  {figure(sum(line.points for line in score), '>6.1f')}  total", style="bold"))
     powers = table.types[view.seat].actions
     if powers:
         out.append(Text("\nYour powers", style="bold"))
