@@ -616,11 +616,16 @@ async def test_a_game_that_ends_while_the_rulebook_is_open_shows_the_end_screen_
     assert actor(whole.log[-1]) != "aldermark", "the bots make the last move"
     for action in whole.log[:-1]:
         session.apply(action)
-    app = NegotiateApp(content, session, bot_delay=0.5)
+    # The end screen is due once the last bot move has been shown for bot_delay seconds: the test
+    # ends that delay itself, with the rules open, rather than racing r against a timer.
+    app = NegotiateApp(content, session, bot_delay=600)
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: session.game.is_over)  # the bots end it; the end screen is due in 0.5 s
+        await until(pilot, lambda: session.game.is_over)  # the bots end it
+        table = app.screen
         await pilot.press("r")
-        await pilot.pause(1.0)
+        await until(pilot, lambda: type(app.screen).__name__ == "RulebookScreen")
+        table.action_skip()  # the last move's delay runs out: the end screen is due
+        await pilot.pause()
         assert type(app.screen).__name__ == "RulebookScreen", "the rules stay open as long as they are read"
         await pilot.press("escape")
         await until(pilot, lambda: type(app.screen).__name__ == "EndScreen")
