@@ -139,14 +139,14 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         parties = list(self.query_one("#parties", SelectionList).selected)
         if forum == "global":
             parties = list(self.table.states)
-        fields = dict(
+        fields: dict[str, Any] = dict(  # not validated: the form may be unfinished (check says why)
             seat=self.seat,
             forum=forum,
             region=str(region) if forum == "regional" and region is not Select.NULL else None,
             parties=parties,
             terms=self.offers or [TermOffer(term="__none__")],
             binding=self.query_one("#binding", Checkbox).value,
-            duration=int(self.query_one("#duration", Select).value),  # type: ignore[arg-type]
+            duration=self.query_one("#duration", Select).value,  # allow_blank=False: always a number
         )
         if self.counter is not None:
             return Counter.model_construct(type="counter", reason=None, deal=self.counter, **fields)

@@ -194,10 +194,10 @@ class PaymentDialog(ActionDialog):
     @on(Button.Pressed, "#pay")
     def _pay(self) -> None:
         to, amount = self.query_one("#to", Select).value, self.query_one("#amount", Select).value
-        if to is Select.NULL or amount is Select.NULL:
+        if not isinstance(to, str) or not isinstance(amount, int):  # nothing chosen (Select.NULL)
             self.query_one(".error", Static).update("✗ choose whom to pay and how much")
             return
-        self.send(SidePayment(seat=self.seat, to=str(to), amount=int(amount)))  # type: ignore[call-overload]
+        self.send(SidePayment(seat=self.seat, to=to, amount=amount))
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -247,10 +247,10 @@ class FacilitatorMenu(ModalScreen[ActionModel | int | None]):
     @on(Button.Pressed, "#inject")
     def _inject(self) -> None:
         choice = self.query_one("#shock", Select).value
-        if choice is Select.NULL:
+        if not isinstance(choice, int):  # nothing chosen (Select.NULL)
             self.query_one(".error", Static).update("✗ choose a shock first")
             return
-        self.dismiss(self.actions[int(choice)])  # type: ignore[call-overload]
+        self.dismiss(self.actions[choice])
 
     @on(Input.Submitted, "#minutes")
     @on(Button.Pressed, "#set")
