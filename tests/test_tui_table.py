@@ -343,7 +343,10 @@ async def test_the_log_tab_wraps_lines_written_while_it_was_hidden_at_its_own_wi
         app.screen.query_one("#amount", Select).value = 1
         await pilot.pause()
         app.screen.query_one("#pay").press()
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
         await until(pilot, lambda: session.game.current_seat == "brandholm")
+        latest = app.screen.query_one("#latest", RichLog)
+        assert any("side payment from" in line.text for line in latest.lines), "What just happened shows it too"
         await pilot.press("5")
         await pilot.pause()
         log = app.screen.query_one("#log-panel", RichLog)

@@ -455,11 +455,12 @@ class GameLog(RichLog):
         return super().clear()
 
     def on_resize(self, event: Resize) -> None:
-        if not event.size.width:  # hidden: its lines wait until it shows again
+        width = self.size.width  # inside the border (event.size is outside it), as in add
+        if not width:  # hidden: its lines wait until it shows again
             return
-        if event.size.width != self._width:
+        if width != self._width:
             super().clear()
-            self._written, self._width = 0, event.size.width
+            self._written, self._width = 0, width
         for text in self.texts[self._written :]:
             self.write(text)
         self._written = len(self.texts)
