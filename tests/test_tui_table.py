@@ -519,7 +519,7 @@ def test_an_agreed_deal_awaits_ratification_only_if_it_is_binding(content: Conte
 
 
 def test_a_plural_takes_a_bare_apostrophe_where_the_game_writes_a_possessive(content: Content) -> None:
-    """"the parties' cohesion", "Open Hands' turn": never "parties's"."""
+    """ "the parties' cohesion", "Open Hands' turn": never "parties's"."""
     assert [possessive(noun) for noun in ("Vellara", "the giver", "parties", "Open Hands")] == [
         "Vellara's",
         "the giver's",

@@ -75,11 +75,14 @@ def outcome(session: Session) -> Text:
         names = " and ".join(table.name(w) for w in winners)
         text.append(" WINNER ", style="bold reverse green")
         text.append(
-            f" {names} {'share the win' if len(winners) > 1 else 'wins'} with {figure(scores[winners[0]])}", style="bold"
+            f" {names} {'share the win' if len(winners) > 1 else 'wins'} with {figure(scores[winners[0]])}",
+            style="bold",
         )
         runner = next((seat for _, seat in ranking(session) if seat not in winners), None)
         if runner is not None:
-            text.append(f", {figure(scores[winners[0]] - scores[runner], '.1f')} ahead of {table.name(runner)}", style="bold")
+            text.append(
+                f", {figure(scores[winners[0]] - scores[runner], '.1f')} ahead of {table.name(runner)}", style="bold"
+            )
         text.append(".", style="bold")
     path = " → ".join(str(row["global.crisis"]) for row in state.history)
     level = state.global_tracks["governance"]

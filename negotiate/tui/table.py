@@ -164,7 +164,9 @@ class TableScreen(Screen[None]):
         if self.time_limit:
             minutes, seconds = divmod(int(self._phase_time), 60)
             late = self._phase_time >= self.time_limit * 60
-            counters.append(f"   ⏱ {minutes:02d}:{seconds:02d} of {self.time_limit}:00", style="bold red" if late else "")
+            counters.append(
+                f"   ⏱ {minutes:02d}:{seconds:02d} of {self.time_limit}:00", style="bold red" if late else ""
+            )
             if late:
                 counters.append(" TIME UP", style="bold red")
         turn.truncate(max(0, self.size.width - counters.cell_len - 1), overflow="ellipsis", pad=True)
