@@ -9,7 +9,7 @@ import io
 import re
 
 import pytest
-from rich.console import Console
+from rich.console import Console, RenderableType
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Select, Static
@@ -52,6 +52,13 @@ def screen_text(app: NegotiateApp) -> str:
 def painted(widget: Widget) -> list[str]:
     """The characters a widget paints, row by row, without colour: what a monochrome terminal shows."""
     return [strip.text for strip in widget.render_lines(Region(0, 0, *widget.outer_size))]
+
+
+def printed(renderable: RenderableType) -> str:
+    """A panel as a 120-column terminal prints it, without colour."""
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
 
 
 async def until(pilot, condition, steps: int = 400) -> None:
@@ -468,9 +475,8 @@ def test_the_crisis_row_tells_how_hard_shocks_strike_this_round(content: Content
     view = game.view(game.table.order[0])
 
     def crisis_row(round_index: int) -> str:
-        console = Console(width=120, record=True, file=io.StringIO())
-        console.print(global_tracks(game.table, view.model_copy(update={"round": round_index})))
-        return next(line for line in console.export_text().splitlines() if line.startswith("Crisis"))
+        shown = printed(global_tracks(game.table, view.model_copy(update={"round": round_index})))
+        return next(line for line in shown.splitlines() if line.startswith("Crisis"))
 
     assert "shocks" not in crisis_row(0)
     assert f"shocks ×{game.table.escalation(2):g}" in crisis_row(2)
@@ -485,9 +491,7 @@ def test_the_forecast_card_shows_what_is_still_to_come_and_says_when_nothing_mor
     foreseen = f"{game.table.year(card.round)}: {content.trends[card.card].name}."
 
     def you(round_index: int) -> str:
-        console = Console(width=120, record=True, file=io.StringIO())
-        console.print(own_cards(game.table, view.model_copy(update={"round": round_index}), []))
-        return console.export_text()
+        return printed(own_cards(game.table, view.model_copy(update={"round": round_index}), []))
 
     assert card.round > 1
     assert foreseen in you(card.round - 1)
@@ -537,9 +541,7 @@ def test_no_number_shows_as_minus_zero(content: Content) -> None:
     """A weight of -1 on an empty track scores -0.0 points: the You tab shows 0, never -0."""
     game = Game(content, "crisis-2015", 3)
     lines = [ScoreLine("objective", "Unfilled jobs", -0.0), ScoreLine("objective", "Welfare", -0.04)]
-    console = Console(width=120, record=True, file=io.StringIO())
-    console.print(own_cards(game.table, game.view("brandholm"), lines))
-    shown = console.export_text()
+    shown = printed(own_cards(game.table, game.view("brandholm"), lines))
     assert "     0  Unfilled jobs" in shown and "   0.0  total" in shown
     assert not re.search(r"-0(\.0+)?(?![\d.])", shown), "a minus zero"
     assert [figure(x, spec) for x, spec in ((-0.0, "g"), (-0.04, "+.1f"), (-0.04, ">6.1f"), (-2.5, "g"))] == [
