@@ -284,7 +284,7 @@ def test_a_save_is_deleted_from_the_load_list_only_after_a_yes(content, saves_fo
     import asyncio
 
     from negotiate.tui.app import NegotiateApp
-    from negotiate.tui.dialogs import ConfirmScreen
+    from negotiate.tui.dialogs import Confirm
 
     table = Table(content, content.scenario("classroom"))
     for name in ("monday", "tuesday"):
@@ -301,7 +301,7 @@ def test_a_save_is_deleted_from_the_load_list_only_after_a_yes(content, saves_fo
             listed.highlighted = listed.get_option_index(str(saves_folder / "monday.json"))
             await pilot.press("d")
             await pilot.pause()
-            assert isinstance(app.screen, ConfirmScreen) and "monday" in str(app.screen.question)
+            assert isinstance(app.screen, Confirm) and "monday" in str(app.screen.question)
             await pilot.press("n")
             await pilot.pause()
             assert (saves_folder / "monday.json").exists()

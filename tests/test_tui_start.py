@@ -10,7 +10,7 @@ import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Input, MarkdownViewer, OptionList, RadioButton, Select, Static
+from textual.widgets import Input, MarkdownViewer, OptionList, RadioButton, RadioSet, Select, Static
 
 from negotiate.bots import BotSpec, default_lineup
 from negotiate.engine import Game
@@ -18,7 +18,7 @@ from negotiate.tui import saves
 from negotiate.tui.app import NegotiateApp
 from negotiate.tui.rulebook import RulebookScreen
 from negotiate.tui.session import Session
-from negotiate.tui.start import LENGTHS, LoadScreen, NewGameScreen, StartScreen, preset_rounds
+from negotiate.tui.start import LENGTHS, LoadScreen, NewGameScreen, StartScreen, preset_rounds, presets
 
 Script = Callable[[NegotiateApp, Pilot], Awaitable[None]]
 
@@ -142,6 +142,44 @@ def test_length_presets_play_the_right_rounds(content, begun):
         await pilot.pause()
         [session] = begun
         assert session.game.rounds == 4 and session.table.scenario.years == [2018, 2020, 2022, 2024]
+
+    run(content, script)
+
+
+def test_the_description_follows_the_chosen_length(content, begun):
+    """Rounds, years and minutes (in fives) of the length chosen: 5 of 7 rounds of 150 minutes."""
+
+    async def script(app, pilot):
+        screen = await new_game(app, pilot)
+        assert "7 rounds, 2018–2030 · about 150 minutes" in text(app, "#about")
+        screen.query_one("#short", RadioButton).value = True
+        await pilot.pause()
+        assert "5 rounds, 2018–2026 · about 105 minutes" in text(app, "#about")
+
+    run(content, script)
+
+
+def test_only_lengths_that_differ_are_offered(content, begun):
+    """A preset that would play as many rounds as a longer one is not offered (classroom: short
+    and quick were both 3 rounds); quick chosen before, the classroom plays it as short."""
+    for years in range(1, 16):
+        offered = presets(years)
+        assert len(set(offered.values())) == len(offered), offered
+        assert offered["full"] == years
+    assert presets(4) == {"full": 4, "short": 3}
+
+    async def script(app, pilot):
+        screen = await new_game(app, pilot)
+        screen.query_one("#quick", RadioButton).value = True
+        await pilot.pause()
+        screen.query_one("#scenario", Select).value = "classroom"
+        await pilot.pause()
+        assert [button.id for button in screen.query(RadioButton) if button.display] == ["full", "short"]
+        assert screen.query_one("#length", RadioSet).pressed_button is screen.query_one("#short")
+        assert "3 rounds, 2024–2028 · about 35 minutes" in text(app, "#about")
+        await pilot.press("s")
+        await pilot.pause()
+        assert begun[0].game.rounds == 3
 
     run(content, script)
 

@@ -9,7 +9,7 @@ import io
 import re
 
 import pytest
-from rich.console import Console
+from rich.console import Console, RenderableType
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Select, Static
@@ -18,13 +18,17 @@ from negotiate.bots import default_lineup
 from negotiate.content import Content
 from negotiate.engine import Game, digest
 from negotiate.engine.actions import actor
-from negotiate.engine.state import TermOffer
+from negotiate.engine.events import Story, possessive
+from negotiate.engine.moves import reveal
+from negotiate.engine.scoring import ScoreLine
+from negotiate.engine.state import Deal, TermOffer
 from negotiate.sim import play_game
 from negotiate.tui import saves
 from negotiate.tui.app import NegotiateApp
 from negotiate.tui.dialogs import BOTS_READ_NO_TEXT
-from negotiate.tui.panels import global_tracks
+from negotiate.tui.panels import deal_card, global_tracks, own_cards
 from negotiate.tui.session import Session
+from negotiate.tui.words import figure
 from tests.conftest import next_round
 
 
@@ -48,6 +52,13 @@ def screen_text(app: NegotiateApp) -> str:
 def painted(widget: Widget) -> list[str]:
     """The characters a widget paints, row by row, without colour: what a monochrome terminal shows."""
     return [strip.text for strip in widget.render_lines(Region(0, 0, *widget.outer_size))]
+
+
+def printed(renderable: RenderableType) -> str:
+    """A panel as a 120-column terminal prints it, without colour."""
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
 
 
 async def until(pilot, condition, steps: int = 400) -> None:
@@ -162,6 +173,107 @@ async def test_the_composer_says_why_a_deal_is_invalid_and_stays_open(content):
         assert session.game.log[0].type == "propose"
 
 
+async def test_the_composer_adds_the_term_just_chosen_however_quick_the_keys(content):
+    """Add pressed before the composer has caught up with the term just chosen, and two changes
+    of term in a row, neither crash it (it once did: no '#param-strength'): the term chosen is
+    added with the parameters shown for it."""
+    from textual.widgets import Button, SelectionList
+
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        composer = app.screen
+        composer.query_one("#parties", SelectionList).select("dorvasa")
+        await pilot.pause()
+        term, add = composer.query_one("#term", Select), composer.query_one("#add", Button)
+        term.value = "border_enforcement"
+        add.press()  # at once: the change of term has not reached the composer yet
+        await pilot.pause()
+        assert composer.offers == [], "no giver or receiver was chosen yet"
+        for chosen in ("payment", "border_enforcement"):  # two changes, no pause between
+            term.value = chosen
+        await pilot.pause()
+        assert "Patrols (1-5)" in screen_text(app) and "Paid per round" not in screen_text(app)
+        composer.query_one("#giver", Select).value = "dorvasa"
+        composer.query_one("#receiver", Select).value = "brandholm"
+        await pilot.pause()
+        add.press()
+        await pilot.pause()
+        assert composer.offers == [
+            TermOffer(term="border_enforcement", giver="dorvasa", receiver="brandholm", params={"strength": 2})
+        ]
+
+
+async def compose_two_terms(pilot, app: NegotiateApp, session: Session):
+    """Open the composer as Brandholm with Surannah ticked and two terms in the draft."""
+    from textual.widgets import SelectionList
+
+    await until(pilot, lambda: session.game.current_seat == "brandholm")
+    await pilot.press("n")
+    await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+    composer = app.screen
+    composer.query_one("#parties", SelectionList).select("surannah")
+    for term in ("skill_partnership", "legal_pathway"):
+        composer.query_one("#term", Select).value = term
+        await pilot.pause()
+        composer.query_one("#giver", Select).value = "brandholm"
+        composer.query_one("#receiver", Select).value = "surannah"
+        composer.query_one("#add").press()
+        await pilot.pause()
+    assert [offer.term for offer in composer.offers] == ["skill_partnership", "legal_pathway"]
+    return composer
+
+
+async def test_the_composer_terms_list_starts_on_the_first_term(content):
+    """Tab to the terms, ↓ and Delete: the second term goes (the cursor started on the first)."""
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(100, 40)) as pilot:
+        composer = await compose_two_terms(pilot, app, session)
+        composer.query_one("#terms").focus()
+        await pilot.pause()
+        await pilot.press("down", "delete")
+        await pilot.pause()
+        assert [offer.term for offer in composer.offers] == ["skill_partnership"]
+
+
+@pytest.mark.parametrize("key", ["escape", "cancel"])
+async def test_cancelling_a_draft_with_terms_asks_first(content, key):
+    """Esc, or Enter on Cancel, asks before a draft with terms is thrown away: n keeps it, y
+    discards it. An empty draft closes at once."""
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+
+    async def cancel() -> None:
+        if key == "escape":
+            await pilot.press("escape")
+        else:
+            app.screen.query_one("#cancel").focus()
+            await pilot.pause()
+            await pilot.press("enter")
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        composer = await compose_two_terms(pilot, app, session)
+        await cancel()
+        await until(pilot, lambda: type(app.screen).__name__ == "Confirm")
+        assert "Discard this draft?" in screen_text(app)
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen is composer)
+        assert len(composer.offers) == 2
+        await cancel()
+        await until(pilot, lambda: type(app.screen).__name__ == "Confirm")
+        await pilot.press("y")
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
+        assert not session.game.log, "nothing was sent"
+        await pilot.press("n")
+        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        await cancel()
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
+
+
 async def test_the_composer_ticks_read_without_colour(content):
     """Ticked parties and the binding box are marked by characters, not by colour alone."""
     from textual.widgets import Checkbox, SelectionList
@@ -223,6 +335,34 @@ async def test_keys_pressed_off_turn_say_whose_turn_it_is_and_change_nothing(con
         assert digest(session.game) == before
 
 
+async def test_the_log_tab_wraps_lines_written_while_it_was_hidden_at_its_own_width(content):
+    """A side payment made from the World tab, after the Log tab was read once: in the Log tab
+    its lines are as wide as the log (they were wrapped at 20 columns, for good)."""
+    from textual.widgets import RichLog
+
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        await pilot.press("5", "1", "down", "down", "enter")  # Log, World, then Pay a side payment…
+        await until(pilot, lambda: type(app.screen).__name__ == "PaymentDialog")
+        app.screen.query_one("#to", Select).value = "dorvasa"
+        app.screen.query_one("#amount", Select).value = 1
+        await pilot.pause()
+        app.screen.query_one("#pay").press()
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        latest = app.screen.query_one("#latest", RichLog)
+        assert any("side payment from" in line.text for line in latest.lines), "What just happened shows it too"
+        await pilot.press("5")
+        await pilot.pause()
+        log = app.screen.query_one("#log-panel", RichLog)
+        rows = [line.text for line in log.lines]
+        paid = "2015 Federal Republic of Brandholm: budget -1 to"
+        assert any(row.startswith(paid) for row in rows), rows
+        assert max(map(len, rows)) <= log.scrollable_content_region.width
+
+
 async def test_the_facilitator_pauses_undoes_and_ends_the_phase(content):
     session = session_for(content, "crisis-2015", {"brandholm"})
     app = NegotiateApp(content, session, bot_delay=0)
@@ -255,6 +395,53 @@ async def test_the_facilitator_pauses_undoes_and_ends_the_phase(content):
         assert len(session.game.log) == paused_at, "no bot moves while paused"
 
 
+async def test_after_acting_from_a_tab_enter_chooses_a_move_again(content):
+    """A message sent and a pass made while reading the World tab (focus in its pane): after
+    each, the moves list has the focus back, so Enter opens the highlighted move."""
+    from textual.widgets import Input
+
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        table = app.screen
+        world = table.query_one("#world-panel").parent
+        world.focus()
+        await pilot.press("m")
+        await until(pilot, lambda: type(app.screen).__name__ == "MessageDialog")
+        app.screen.query_one("#text", Input).value = "Shall we talk about patrols?"
+        app.screen.query_one("#send").press()
+        await until(pilot, lambda: app.screen is table)
+        await pilot.pause()
+        assert table.focused is table.query_one("#moves")
+        world.focus()
+        await pilot.press("p")
+        await until(pilot, lambda: session.game.current_seat == "brandholm" and len(session.game.log) > 2)
+        await pilot.press("enter")  # the first move: Propose a deal…
+        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+
+
+async def test_the_phase_timer_shows_at_80_columns(content):
+    """The facilitator sets a phase timer: on an 80-column terminal the status line shows it, with
+    whose turn it is and the beats left."""
+    from textual.widgets import Input
+
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        await pilot.press("f")
+        await until(pilot, lambda: type(app.screen).__name__ == "FacilitatorMenu")
+        app.screen.query_one("#minutes", Input).value = "5"
+        app.screen.query_one("#set").press()
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
+        await pilot.pause()
+        status = painted(app.screen.query_one("#status"))
+        assert len(status) == 2
+        assert "Your turn" in status[1] and f"beats left {session.game.view('brandholm').beats_left}" in status[1]
+        assert re.search(r"⏱ \d\d:\d\d of 5:00", status[1]), status
+
+
 async def test_an_app_killed_mid_game_resumes_at_its_last_action(content):
     session = session_for(content, "crisis-2015", {"dorvasa"})
     app = NegotiateApp(content, session, bot_delay=0)
@@ -279,13 +466,81 @@ def test_the_crisis_row_tells_how_hard_shocks_strike_this_round(content: Content
     view = game.view(game.table.order[0])
 
     def crisis_row(round_index: int) -> str:
-        console = Console(width=120, record=True, file=io.StringIO())
-        console.print(global_tracks(game.table, view.model_copy(update={"round": round_index})))
-        return next(line for line in console.export_text().splitlines() if line.startswith("Crisis"))
+        shown = printed(global_tracks(game.table, view.model_copy(update={"round": round_index})))
+        return next(line for line in shown.splitlines() if line.startswith("Crisis"))
 
     assert "shocks" not in crisis_row(0)
     assert f"shocks ×{game.table.escalation(2):g}" in crisis_row(2)
     assert game.table.escalation(2) > 1
+
+
+def test_the_forecast_card_shows_what_is_still_to_come_and_says_when_nothing_more_is(content: Content) -> None:
+    game = Game(content, "crisis-2015", 3)
+    seat = game.table.order[0]
+    view = game.view(seat)
+    [card] = view.hand
+    foreseen = f"{game.table.year(card.round)}: {content.trends[card.card].name}."
+
+    def you(round_index: int) -> str:
+        return printed(own_cards(game.table, view.model_copy(update={"round": round_index}), []))
+
+    assert card.round > 1
+    assert foreseen in you(card.round - 1)
+    assert foreseen not in you(card.round), "that year's trend has struck: it is foreseen no more"
+    assert "Your analysts foresee nothing more for the years to come." in you(card.round)
+
+
+def test_an_agreed_deal_awaits_ratification_only_if_it_is_binding(content: Content) -> None:
+    game = Game(content, "crisis-2015", 3)
+    offer = TermOffer(term="payment", giver="brandholm", receiver="dorvasa", params={"amount": 3})
+
+    def status(binding: bool) -> str:
+        deal = Deal(
+            id=1,
+            proposer="brandholm",
+            forum="bilateral",
+            parties=["brandholm", "dorvasa"],
+            terms=[offer],
+            binding=binding,
+            duration=2,
+            status="agreed",
+            round=0,
+            accepted=["brandholm", "dorvasa"],
+        )
+        return deal_card(game.table, game.view("brandholm"), deal).plain.splitlines()[0]
+
+    assert "[agreed: awaiting ratification]" in status(binding=True)
+    assert "[agreed: enters into force at implementation]" in status(binding=False)
+
+
+def test_a_plural_takes_a_bare_apostrophe_where_the_game_writes_a_possessive(content: Content) -> None:
+    """ "the parties' cohesion", "Open Hands' turn": never "parties's"."""
+    assert [possessive(noun) for noun in ("Vellara", "the giver", "parties", "Open Hands")] == [
+        "Vellara's",
+        "the giver's",
+        "parties'",
+        "Open Hands'",
+    ]
+    game = Game(content, "crisis-2015", 3)
+    story = Story(game.state)
+    reveal(game.table, game.state, "no_child_detention", story, "Lifeline Coalition publishes evidence")
+    [evidence] = story.events
+    assert "parties' cohesion" in evidence.text and "s's" not in evidence.text
+
+
+def test_no_number_shows_as_minus_zero(content: Content) -> None:
+    """A weight of -1 on an empty track scores -0.0 points: the You tab shows 0, never -0."""
+    game = Game(content, "crisis-2015", 3)
+    lines = [ScoreLine("objective", "Unfilled jobs", -0.0), ScoreLine("objective", "Welfare", -0.04)]
+    shown = printed(own_cards(game.table, game.view("brandholm"), lines))
+    assert "     0  Unfilled jobs" in shown and "   0.0  total" in shown
+    assert not re.search(r"-0(\.0+)?(?![\d.])", shown), "a minus zero"
+    assert [figure(x, spec) for x, spec in ((-0.0, "g"), (-0.04, "+.1f"), (-0.04, ">6.1f"), (-2.5, "g"))] == [
+        "0",
+        "+0.0",
+        "   0.0",
+        "-2.5",
+    ]
 
 
 async def test_the_global_forum_ticks_every_state_and_gives_back_the_earlier_choice(content):
@@ -357,11 +612,16 @@ async def test_a_game_that_ends_while_the_rulebook_is_open_shows_the_end_screen_
     assert actor(whole.log[-1]) != "aldermark", "the bots make the last move"
     for action in whole.log[:-1]:
         session.apply(action)
-    app = NegotiateApp(content, session, bot_delay=0.5)
+    # The end screen is due once the last bot move has been shown for bot_delay seconds: the test
+    # ends that delay itself, with the rules open, rather than racing r against a timer.
+    app = NegotiateApp(content, session, bot_delay=600)
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: session.game.is_over)  # the bots end it; the end screen is due in 0.5 s
+        await until(pilot, lambda: session.game.is_over)  # the bots end it
+        table = app.screen
         await pilot.press("r")
-        await pilot.pause(1.0)
+        await until(pilot, lambda: type(app.screen).__name__ == "RulebookScreen")
+        table.action_skip()  # the last move's delay runs out: the end screen is due
+        await pilot.pause()
         assert type(app.screen).__name__ == "RulebookScreen", "the rules stay open as long as they are read"
         await pilot.press("escape")
         await until(pilot, lambda: type(app.screen).__name__ == "EndScreen")

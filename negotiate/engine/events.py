@@ -21,6 +21,11 @@ class Event(BaseModel):
     """The trend or shock card this event draws or strikes with, for reports and the debrief."""
 
 
+def possessive(noun: str) -> str:
+    """A noun's possessive: "Vellara's", and a plural's bare apostrophe, "the parties'" ("Open Hands'")."""
+    return f"{noun}'" if noun.endswith("s") else f"{noun}'s"
+
+
 class Story:
     """Collects the events of one step, stamped with the round and phase they happened in."""
 

@@ -31,6 +31,7 @@ from negotiate.engine.actions import (
     Withdraw,
 )
 from negotiate.engine.deals import OPEN, check_spec, lead_cost, pending_ratification, shortfall
+from negotiate.engine.events import possessive
 from negotiate.engine.state import FACILITATOR, Deal, GameState, TermOffer, build, clone
 from negotiate.engine.table import Table
 
@@ -91,7 +92,7 @@ def reason(table: Table, state: GameState, action: ActionModel) -> str | None:
     if turn != seat:
         if turn is None:
             return f"no seat acts in the {state.phase} phase"
-        return f"it is {table.name(turn)}'s turn, not {table.name(seat)}'s"
+        return f"it is {possessive(table.name(turn))} turn, not {possessive(table.name(seat))}"
     if not isinstance(action, PHASE_ACTIONS.get(state.phase, ())):
         return f"{action.type.replace('_', ' ')} is not possible in the {state.phase} phase"  # type: ignore[attr-defined]
     return _seat_reason(table, state, action)
@@ -218,12 +219,12 @@ def _deal_reason(table: Table, state: GameState, action: SeatAction, deal: Deal)
         return None
     if isinstance(action, (Ratify, Refuse)):
         if deal not in pending_ratification(table, state, seat):
-            return f"deal #{deal.id} does not wait for {name}'s ratification"
+            return f"deal #{deal.id} does not wait for {possessive(name)} ratification"
         if isinstance(action, Ratify):
             need = shortfall(table, state, deal, seat)
             have = state.seats[table.index[seat]].tracks.get("political_capital", 0)
             if need > have:
-                return f"{name}'s public would reject deal #{deal.id}: ratifying needs {need} political capital, it has {have}"
+                return f"{possessive(name)} public would reject deal #{deal.id}: ratifying needs {need} political capital, it has {have}"
         return None
     if isinstance(action, Suspend):
         if deal.status != "in_force" or deal.binding or seat not in deal.parties:

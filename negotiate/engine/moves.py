@@ -26,7 +26,7 @@ from negotiate.engine.actions import (
 )
 from negotiate.engine.deals import describe, full_params, lead_cost, narrow, shortfall
 from negotiate.engine.effects import move_seat
-from negotiate.engine.events import Story
+from negotiate.engine.events import Story, possessive
 from negotiate.engine.legal import implementation_options
 from negotiate.engine.state import Deal, GameState, Message, Payment, build
 from negotiate.engine.table import Table
@@ -210,7 +210,7 @@ def reveal(table: Table, state: GameState, term_id: str, story: Story, who: str)
     truths = []
     for unc, offset in zip(term.uncertain, state.hidden[term_id]):
         per = f" per {term.params[unc.times].label.lower()}" if unc.times else ""
-        truths.append(f"{unc.who}'s {unc.track.replace('_', ' ')} {offset:+d}{per} each round")
+        truths.append(f"{possessive(unc.who)} {unc.track.replace('_', ' ')} {offset:+d}{per} each round")
     story.add("evidence", f"{who}: {term.name} really moves {', '.join(truths)}")
 
 
@@ -303,7 +303,7 @@ def _audit(table: Table, state: GameState, action: Audit, story: Story) -> None:
         return
     penalty = table.scenario.rules.lapse_penalty
     for party in lapsed:
-        why = f"{table.name(seat)}'s audit exposes that it broke deal #{deal.id}"
+        why = f"{possessive(table.name(seat))} audit exposes that it broke deal #{deal.id}"
         move_seat(table, state, party, "political_capital", -penalty, why, story)
         state.seats[table.index[party]].glass_house += 1
         story.add("audit", f"{why}: its glass house grows to {state.seats[table.index[party]].glass_house}")

@@ -18,10 +18,11 @@ from textual.widgets.option_list import Option
 from negotiate.engine import ActionModel
 from negotiate.engine.actions import Counter, DealSpec, Propose
 from negotiate.engine.state import TermOffer
+from negotiate.tui.dialogs import Confirm
 from negotiate.tui.marks import Checkbox, SelectionList
 from negotiate.tui.preview import effect_text, preview
 from negotiate.tui.session import Session
-from negotiate.tui.words import offer_line
+from negotiate.tui.words import figure, offer_line
 
 FORUMS = [("bilateral", "bilateral"), ("regional", "regional"), ("global", "global")]
 FORUM_HELP = {
@@ -35,7 +36,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
     """Compose a proposal (or a counter to deal `counter`) and return it to the table."""
 
     BINDINGS = [
-        Binding("escape", "dismiss", "Cancel"),
+        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+enter,ctrl+j", "send", "Send"),
         Binding("delete,backspace", "drop_term", "Remove term", show=False),
     ]
@@ -58,6 +59,8 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
                     "duration": deal.duration,
                     "region": deal.region,
                 }
+        self.opened_with = list(self.offers)
+        """The terms the draft opened with: cancelling loses nothing while they are unchanged."""
 
     # --- layout --------------------------------------------------------------------------
 
@@ -106,7 +109,14 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
             yield Select([], prompt="giver", id="giver", compact=True)
             yield Select([], prompt="receiver", id="receiver", compact=True)
         yield Static(id="term-text", classes="hint")
-        yield Horizontal(id="params", classes="row")
+        # Every term's parameters are built here, once, and only the chosen term's are shown: a
+        # row rebuilt on each choice would be mounted after Add or a second choice could read it.
+        for term in self.table.terms.values():
+            if term.params:
+                with Horizontal(id=f"params-{term.id}", classes="row params"):
+                    for key, spec in term.params.items():
+                        yield Label(f"{spec.label} ({spec.min}-{spec.max})")
+                        yield Input(str(spec.default), type="integer", id=f"param-{term.id}-{key}", classes="param")
         yield Button("Add this term", id="add", compact=True)
 
     def on_mount(self) -> None:
@@ -129,14 +139,14 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         parties = list(self.query_one("#parties", SelectionList).selected)
         if forum == "global":
             parties = list(self.table.states)
-        fields = dict(
+        fields: dict[str, Any] = dict(  # not validated: the form may be unfinished (check says why)
             seat=self.seat,
             forum=forum,
             region=str(region) if forum == "regional" and region is not Select.NULL else None,
             parties=parties,
             terms=self.offers or [TermOffer(term="__none__")],
             binding=self.query_one("#binding", Checkbox).value,
-            duration=int(self.query_one("#duration", Select).value),  # type: ignore[arg-type]
+            duration=self.query_one("#duration", Select).value,  # allow_blank=False: always a number
         )
         if self.counter is not None:
             return Counter.model_construct(type="counter", reason=None, deal=self.counter, **fields)
@@ -179,7 +189,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
             return
         foreseen = preview(self.table, self.session.game.view(self.seat), spec)
         lines = [
-            f"Foreseen over {foreseen.rounds} round(s): your score {foreseen.score:+.1f}; ± marks effects no evidence has measured yet"
+            f"Foreseen over {foreseen.rounds} round(s): your score {figure(foreseen.score, '+.1f')}; ± marks effects no evidence has measured yet"
         ]
         lines += ["  you: " + "; ".join(effect_text(e) for e in foreseen.mine)] if foreseen.mine else []
         lines += ["  world: " + "; ".join(effect_text(e) for e in foreseen.world)] if foreseen.world else []
@@ -199,12 +209,16 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
             select.disabled = shared or term is None
 
     def _show_terms(self) -> None:
+        """List the terms, the cursor where it was (on the first term at first, on the last after
+        the last is removed)."""
         terms = self.query_one("#terms", OptionList)
+        was = terms.highlighted or 0
         terms.clear_options()
         for offer in self.offers:
             terms.add_option(Option(offer_line(self.table, offer)))
         if not self.offers:
             terms.add_option(Option("(no terms yet: choose one below and add it)", disabled=True))
+        terms.highlighted = min(was, len(self.offers) - 1) if self.offers else None
 
     # --- events --------------------------------------------------------------------------
 
@@ -217,9 +231,10 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         self._update()
 
     def _term_chosen(self) -> None:
+        """Describe the chosen term and show its parameters (and no other term's)."""
         term_id = self.query_one("#term", Select).value
-        params = self.query_one("#params", Horizontal)
-        params.remove_children()
+        for row in self.query(".params"):
+            row.display = row.id == f"params-{term_id}"
         if term_id is Select.NULL:
             self.query_one("#term-text", Static).update("")
             return
@@ -228,9 +243,6 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
             " Paid each round from the giver's budget." if term.transfer else ""
         )
         self.query_one("#term-text", Static).update(f"{term.text} {where}")
-        for key, spec in term.params.items():
-            params.mount(Label(f"{spec.label} ({spec.min}-{spec.max})"))
-            params.mount(Input(str(spec.default), type="integer", id=f"param-{key}", classes="param"))
 
     @on(Button.Pressed, "#add")
     def _add(self) -> None:
@@ -241,7 +253,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         term = self.table.terms[str(term_id)]
         params = {}
         for key, spec in term.params.items():
-            text = self.query_one(f"#param-{key}", Input).value.strip()
+            text = self.query_one(f"#param-{term.id}-{key}", Input).value.strip()
             if not text.lstrip("-").isdigit() or not spec.min <= int(text) <= spec.max:
                 self.query_one(".error", Static).update(f"✗ {spec.label.lower()} must be {spec.min} to {spec.max}")
                 return
@@ -272,5 +284,14 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         self.dismiss(type(spec).model_validate(spec.model_dump()))
 
     @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
+    def action_cancel(self) -> None:
+        """Close without sending; a draft whose terms were changed is discarded only if confirmed."""
+        if self.offers == self.opened_with:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(Confirm("Discard this draft?", "Its terms are lost; nothing is sent."), answered)

@@ -43,26 +43,26 @@ class PrivacyScreen(ModalScreen[None]):
         self.dismiss()
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes-or-no question: y (or the first button) says yes; n, Esc or the second button no."""
+class Confirm(ModalScreen[bool]):
+    """A yes-or-no question: y or Yes answers yes; n, Esc or No (where the cursor starts) no."""
 
     BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    AUTO_FOCUS = "#no"
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No"):
+    def __init__(self, question: str, note: str = ""):
         super().__init__()
-        self.question, self.yes, self.no = question, yes, no
+        self.question, self.note = question, note
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question)
+            yield Static(self.question, classes="title")
+            yield Static(self.note)
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.yes} (y)", id="yes", variant="error")
-                yield Button(f"{self.no} (n)", id="no", variant="primary")
+                yield Button("Yes (y)", id="yes", variant="error")
+                yield Button("No (n)", id="no", variant="primary")
 
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
 
     def action_answer(self, yes: bool) -> None:
@@ -194,10 +194,10 @@ class PaymentDialog(ActionDialog):
     @on(Button.Pressed, "#pay")
     def _pay(self) -> None:
         to, amount = self.query_one("#to", Select).value, self.query_one("#amount", Select).value
-        if to is Select.NULL or amount is Select.NULL:
+        if not isinstance(to, str) or not isinstance(amount, int):  # nothing chosen (Select.NULL)
             self.query_one(".error", Static).update("✗ choose whom to pay and how much")
             return
-        self.send(SidePayment(seat=self.seat, to=str(to), amount=int(amount)))  # type: ignore[call-overload]
+        self.send(SidePayment(seat=self.seat, to=to, amount=amount))
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -272,10 +272,10 @@ class FacilitatorMenu(ModalScreen[ActionModel | int | None]):
     @on(Button.Pressed, "#inject")
     def _inject(self) -> None:
         choice = self.query_one("#shock", Select).value
-        if choice is Select.NULL:
+        if not isinstance(choice, int):  # nothing chosen (Select.NULL)
             self.query_one(".error", Static).update("✗ choose a shock first")
             return
-        self.dismiss(self.actions[int(choice)])  # type: ignore[call-overload]
+        self.dismiss(self.actions[choice])
 
     @on(Input.Submitted, "#minutes")
     @on(Button.Pressed, "#set")

@@ -20,7 +20,7 @@ from negotiate.engine import Event
 from negotiate.engine.scoring import ScoreLine
 from negotiate.tui import saves
 from negotiate.tui.session import Session
-from negotiate.tui.words import deal_line
+from negotiate.tui.words import deal_line, figure
 
 SOURCES = ("objective", "agenda", "milestone", "collapse")
 """Where points come from, in the order the scores table shows them."""
@@ -75,11 +75,14 @@ def outcome(session: Session) -> Text:
         names = " and ".join(table.name(w) for w in winners)
         text.append(" WINNER ", style="bold reverse green")
         text.append(
-            f" {names} {'share the win' if len(winners) > 1 else 'wins'} with {scores[winners[0]]:g}", style="bold"
+            f" {names} {'share the win' if len(winners) > 1 else 'wins'} with {figure(scores[winners[0]])}",
+            style="bold",
         )
         runner = next((seat for _, seat in ranking(session) if seat not in winners), None)
         if runner is not None:
-            text.append(f", {scores[winners[0]] - scores[runner]:.1f} ahead of {table.name(runner)}", style="bold")
+            text.append(
+                f", {figure(scores[winners[0]] - scores[runner], '.1f')} ahead of {table.name(runner)}", style="bold"
+            )
         text.append(".", style="bold")
     path = " → ".join(str(row["global.crisis"]) for row in state.history)
     level = state.global_tracks["governance"]
@@ -109,8 +112,8 @@ def breakdown(session: Session, seat: str) -> Group:
     grid.add_column("Why")
     grid.add_column("From")
     for line in session.game.score(seat):
-        grid.add_row(f"{line.points + 0:+.1f}", line.label, line.source, style="" if line.points else "dim")
-    grid.add_row(f"{state.scores[seat]:.1f}", "total", "", style="bold")
+        grid.add_row(figure(line.points, "+.1f"), line.label, line.source, style="" if line.points else "dim")
+    grid.add_row(figure(state.scores[seat], ".1f"), "total", "", style="bold")
     return Group(grid, Text(""), head)
 
 
@@ -327,9 +330,9 @@ class EndScreen(Screen[None]):
             grid.add_row(
                 Text(f"{rank}\nWIN" if won else str(rank), style="bold" if won else ""),
                 Text.assemble((session.table.name(seat), "bold" if won else ""), "\n", (player(session, seat), "dim")),
-                Text(f"{state.scores[seat]:.1f}", style="bold", justify="right"),
+                Text(figure(state.scores[seat], ".1f"), style="bold", justify="right"),
                 session.table.content.agendas[state.secrets[seat].agenda].name,
-                *(Text(f"{sums[seat][source] + 0:+.1f}", justify="right") for source in shown),
+                *(Text(figure(sums[seat][source], "+.1f"), justify="right") for source in shown),
                 key=seat,
                 height=None,
             )

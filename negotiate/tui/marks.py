@@ -27,12 +27,11 @@ DOT = "(•)"
 
 def mark(shape: str, on: bool) -> tuple[str, str, str]:
     """A mark's left side, inside (blank when off) and right side: ("[", "✓", "]") or ("[", " ", "]")."""
-    left, inside, right = shape
-    return left, inside if on else " ", right
+    return shape[0], shape[1] if on else " ", shape[2]
 
 
-if TYPE_CHECKING:
-    _Toggle = widgets.Checkbox
+if TYPE_CHECKING:  # the mixin's base, for the type checker only: textual does not export it
+    from textual.widgets._toggle_button import ToggleButton as _Toggle
 else:
     _Toggle = object
 

@@ -16,6 +16,7 @@ from negotiate.engine.deals import describe
 from negotiate.engine.scoring import ScoreLine
 from negotiate.engine.state import CorridorState, Deal
 from negotiate.engine.table import Table
+from negotiate.tui.words import figure
 
 BAR = 20
 """Width of a track's bar, in cells."""
@@ -137,7 +138,7 @@ def seats(table: Table, view: SeatView) -> Grid:
         tracks = ", ".join(f"{specs[t].label.lower()} {v}" for t, v in seat.tracks.items())
         name = Text(("★ " if me else "  ") + table.name(seat.id), style="bold" if me else "")
         name.append(f"\n  {table.types[seat.id].name}", style="dim")
-        grid.add_row(name, Text(tracks), Text(f"{view.scores.get(seat.id, 0):g}"))
+        grid.add_row(name, Text(tracks), Text(figure(view.scores.get(seat.id, 0))))
     return grid
 
 
@@ -148,6 +149,7 @@ STATUS_WORDS = {
     "ratified": "ratified",
     "in_force": "IN FORCE",
 }
+"""The live statuses in words (a deal that has ended shows its status as it is)."""
 
 
 def deal_board(table: Table, view: SeatView) -> RenderableType:
@@ -163,7 +165,7 @@ def deal_board(table: Table, view: SeatView) -> RenderableType:
 
 
 def deal_card(table: Table, view: SeatView, deal: Deal) -> Text:
-    status = STATUS_WORDS.get(deal.status, deal.status)
+    status = status_words(deal)
     if deal.status == "in_force" and deal.ends is not None:
         left = deal.ends - view.round + 1
         status += f", {left} round{'s' if left != 1 else ''} left"
@@ -182,6 +184,13 @@ def deal_card(table: Table, view: SeatView, deal: Deal) -> Text:
     return text
 
 
+def status_words(deal: Deal) -> str:
+    """A deal's status in words; an agreed non-binding deal needs no ratification."""
+    if deal.status == "agreed" and not deal.binding:
+        return "agreed: enters into force at implementation"
+    return STATUS_WORDS.get(deal.status, deal.status)
+
+
 def answer(deal: Deal, party: str) -> str:
     """A party's stance on a deal, in a mark and a word (never colour alone)."""
     if deal.status in ("agreed", "ratified", "in_force", "failed") and deal.binding:
@@ -197,23 +206,26 @@ def answer(deal: Deal, party: str) -> str:
 
 
 def own_cards(table: Table, view: SeatView, score: Sequence[ScoreLine]) -> Group:
-    """The seat's secret agenda, its hand of forecasts, its score so far (`score`, its lines)
-    and its powers."""
+    """The seat's secret agenda, its forecasts of the rounds to come, its score so far (`score`,
+    its lines) and its powers."""
     content = table.content
     agenda = content.agendas[view.agenda]
     out: list[RenderableType] = [Text(f"{table.name(view.seat)} — {table.types[view.seat].name}", style="bold")]
     out.append(Text(table.types[view.seat].objective.text))
     out.append(Text(f"\nSecret agenda: {agenda.name}", style="bold"))
     out.append(Text(agenda.text))
-    if view.hand:
+    coming = [card for card in view.hand if card.round > view.round]  # this round's trend has struck
+    if coming:
         out.append(Text("\nYour analysts foresee", style="bold"))
-        for card in view.hand:
+        for card in coming:
             trend_card = content.trends[card.card]
             out.append(Text(f"  {table.year(card.round)}: {trend_card.name}. {trend_card.text}"))
+    elif view.hand:
+        out.append(Text("\nYour analysts foresee nothing more for the years to come.", style="bold"))
     out.append(Text("\nYour score so far", style="bold"))
     for line in score:
-        out.append(Text(f"  {line.points:>6g}  {line.label} ({line.source})"))
-    out.append(Text(f"  {sum(line.points for line in score):>6.1f}  total", style="bold"))
+        out.append(Text(f"  {figure(line.points, '>6g')}  {line.label} ({line.source})"))
+    out.append(Text(f"  {figure(sum(line.points for line in score), '>6.1f')}  total", style="bold"))
     powers = table.types[view.seat].actions
     if powers:
         out.append(Text("\nYour powers", style="bold"))

@@ -10,6 +10,7 @@ from negotiate.bots.outlook import Outlook, Reader
 from negotiate.engine import SeatView
 from negotiate.engine.actions import DealSpec
 from negotiate.engine.table import Table
+from negotiate.tui.words import figure
 
 
 @dataclass(frozen=True)
@@ -51,4 +52,4 @@ def preview(table: Table, view: SeatView, spec: DealSpec) -> Preview:
 def effect_text(effect: Effect) -> str:
     """E.g. "Cohesion -1.5 ±2 a round"."""
     spread = f" ±{effect.spread:.1g}" if effect.spread >= 0.05 else ""
-    return f"{effect.label} {effect.change:+.1f}{spread} a round"
+    return f"{effect.label} {figure(effect.change, '+.1f')}{spread} a round"

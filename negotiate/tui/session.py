@@ -8,6 +8,7 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeGuard
 
 from negotiate.bots import Bot, BotSpec, resumed_bots
 from negotiate.content import Content
@@ -78,7 +79,7 @@ class Session:
         """The seats people play, in turn order."""
         return [seat for seat in self.game.table.order if self.seating[seat] is None]
 
-    def is_human(self, seat: str | None) -> bool:
+    def is_human(self, seat: str | None) -> TypeGuard[str]:
         return seat is not None and self.seating.get(seat, 0) is None
 
     def bot_to_move(self) -> str | None:

@@ -44,6 +44,17 @@ def preset_rounds(years: int, preset: str) -> int:
     return min(years, max(3, int(years * LENGTHS[preset] + 0.5)))
 
 
+def presets(years: int) -> dict[str, int]:
+    """The length presets offered for a scenario of this many years, with the rounds they play:
+    only lengths that differ (of two presets playing as many rounds, the longer one is kept)."""
+    offered: dict[str, int] = {}
+    for preset in LENGTHS:
+        rounds = preset_rounds(years, preset)
+        if rounds not in offered.values():
+            offered[preset] = rounds
+    return offered
+
+
 def span(scenario: Scenario, rounds: int) -> str:
     """The years the first `rounds` rounds cover, e.g. "2018–2026"."""
     return f"{scenario.years[0]}–{scenario.years[rounds - 1]}"
@@ -286,13 +297,19 @@ class NewGameScreen(Screen[Session | None]):
         """Describe the scenario, its length presets, and its seats with their default players."""
         scenario = self.scenario
         years = len(scenario.years)
-        self.query_one("#about", Static).update(
-            f"{len(scenario.seats)} seats · {years} rounds, {span(scenario, years)} · "
-            f"about {scenario.minutes} minutes\n{scenario.summary}"
-        )
+        offered = presets(years)
+        chosen = self.query_one("#length", RadioSet).pressed_button
         for preset in LENGTHS:
-            rounds = preset_rounds(years, preset)
-            self.query_one(f"#{preset}", RadioButton).label = f"{preset}: {rounds} rounds, {span(scenario, rounds)}"
+            button = self.query_one(f"#{preset}", RadioButton)
+            button.display = preset in offered
+            button.disabled = preset not in offered
+            if preset in offered:
+                button.label = f"{preset}: {offered[preset]} rounds, {span(scenario, offered[preset])}"
+        if chosen is not None and chosen.id not in offered:  # a longer preset plays as many rounds
+            rounds = preset_rounds(years, str(chosen.id))
+            kept = next(preset for preset, played in offered.items() if played == rounds)
+            self.query_one(f"#{kept}", RadioButton).value = True
+        self.describe()
         table = Game(app_of(self).content, scenario.id).table
         defaults = default_lineup(table)
         seats = self.query_one("#seats", Vertical)
@@ -323,6 +340,19 @@ class NewGameScreen(Screen[Session | None]):
                     classes="seat",
                 )
             )
+
+    @on(RadioSet.Changed, "#length")
+    def describe(self) -> None:
+        """The scenario's seats, and the rounds, years and minutes (in fives) of the length chosen."""
+        scenario = self.scenario
+        years = len(scenario.years)
+        chosen = self.query_one("#length", RadioSet).pressed_button
+        rounds = preset_rounds(years, str(chosen.id) if chosen else "full")
+        minutes = 5 * round(scenario.minutes * rounds / years / 5)
+        self.query_one("#about", Static).update(
+            f"{len(scenario.seats)} seats · {rounds} rounds, {span(scenario, rounds)} · "
+            f"about {minutes} minutes\n{scenario.summary}"
+        )
 
     def on_descendant_focus(self) -> None:
         """Explain the field in focus on the hint line."""
@@ -481,7 +511,7 @@ class LoadScreen(Screen[Session | None]):
 
     def action_delete(self) -> None:
         """Delete the highlighted save, once the person has said yes."""
-        from negotiate.tui.dialogs import ConfirmScreen
+        from negotiate.tui.dialogs import Confirm
 
         listed = self.query_one("#saves", PointedList)
         if listed.highlighted is None or not self.found:
@@ -499,10 +529,7 @@ class LoadScreen(Screen[Session | None]):
             self.say(f"Deleted {info.path.name}.")
             self.refill()
 
-        self.app.push_screen(
-            ConfirmScreen(f"Delete the save {info.name}? It cannot be brought back.", yes="Delete", no="Keep it"),
-            answered,
-        )
+        self.app.push_screen(Confirm(f"Delete the save {info.name}?", "It cannot be brought back."), answered)
 
     def say(self, text: str) -> None:
         self.query_one("#problem", Static).update(text)

@@ -7,12 +7,14 @@ while it is up."""
 from __future__ import annotations
 
 import time
+from typing import Self
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList, RichLog, Static, TabbedContent, TabPane
@@ -80,16 +82,16 @@ class TableScreen(Screen[None]):
                 with TabPane("4 Messages", id="mail"):
                     yield VerticalScroll(Static(id="mail-panel"))
                 with TabPane("5 Log", id="log"):
-                    yield RichLog(id="log-panel", wrap=True, markup=False, min_width=20)
+                    yield GameLog(id="log-panel")
             yield VerticalScroll(Static(id="side-deals"), id="side")
         with Horizontal(id="bottom"):
             yield OptionList(id="moves")
-            yield RichLog(id="latest", wrap=True, markup=False, min_width=20)
+            yield GameLog(id="latest")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#moves", OptionList).border_title = "Your moves"
-        self.query_one("#latest", RichLog).border_title = "What just happened"
+        self.query_one("#latest", GameLog).border_title = "What just happened"
         self.query_one("#side", VerticalScroll).border_title = "Deal board"
         self.set_interval(1, self._tick)
         self.query_one("#moves", OptionList).focus()
@@ -127,6 +129,8 @@ class TableScreen(Screen[None]):
         self._fill_moves()
 
     def _status(self, view: SeatView) -> Text:
+        """Two lines: the round and its phases; whose turn it is, then at the right the beats left,
+        the window and the phase timer (whose turn is cut short first on a narrow screen)."""
         game, table = self.session.game, self.session.table
         text = Text()
         if self.size.width >= 110:
@@ -139,44 +143,48 @@ class TableScreen(Screen[None]):
                 text.append(PHASES[phase], style="dim")
             if phase != list(PHASES)[-1]:
                 text.append("›", style="dim")
-        text.append("\n ")
+        turn = Text(" ")
         seat = game.current_seat
         if view.paused:
-            text.append("PAUSED by the facilitator (f to resume)", style="bold yellow")
+            turn.append("PAUSED by the facilitator (f to resume)", style="bold yellow")
         elif game.is_over:
-            text.append("The game is over.", style="bold")
+            turn.append("The game is over.", style="bold")
         elif seat is not None and self.session.is_human(seat):
             who = "Your turn" if seat == self.viewer else f"{table.name(seat)} to play"
-            text.append(f"▶ {who} ({table.name(seat)}): ", style="bold green")
-            text.append(PHASE_HELP.get(view.phase, ""))
+            turn.append(f"▶ {who} ({table.name(seat)}): ", style="bold green")
+            turn.append(PHASE_HELP.get(view.phase, ""))
         elif seat is not None:
             spec = self.session.seating[seat]
-            text.append(f"… {table.name(seat)} ({spec} bot) is thinking — space skips the wait", style="italic")
+            turn.append(f"… {table.name(seat)} ({spec} bot) is thinking — space skips the wait", style="italic")
+        counters = Text()
         if view.phase == "negotiation":
-            text.append(f"   beats left {view.beats_left}", style="dim")
+            counters.append(f"   beats left {view.beats_left}", style="dim")
         if view.window:
-            text.append("   WINDOW: ratifying is easier this round", style="bold cyan")
+            counters.append("   WINDOW: ratifying is easier", style="bold cyan")
         if self.time_limit:
             minutes, seconds = divmod(int(self._phase_time), 60)
             late = self._phase_time >= self.time_limit * 60
-            text.append(f"   ⏱ {minutes:02d}:{seconds:02d} of {self.time_limit}:00", style="bold red" if late else "")
+            counters.append(
+                f"   ⏱ {minutes:02d}:{seconds:02d} of {self.time_limit}:00", style="bold red" if late else ""
+            )
             if late:
-                text.append(" TIME UP", style="bold red")
-        return text
+                counters.append(" TIME UP", style="bold red")
+        turn.truncate(max(0, self.size.width - counters.cell_len - 1), overflow="ellipsis", pad=True)
+        return Text("\n").join([text, turn + counters])
 
     def _write_log(self) -> None:
         """Add the events the viewer may read that are not shown yet (both logs)."""
         events = self.session.game.events_for(self.viewer)
-        full, latest = self.query_one("#log-panel", RichLog), self.query_one("#latest", RichLog)
+        full, latest = self.query_one("#log-panel", GameLog), self.query_one("#latest", GameLog)
         if self._logged > len(events) or self._log_reader != self.viewer:  # an undo, or another reader
             full.clear()
             latest.clear()
             self._logged, self._log_reader = 0, self.viewer
         for event in events[self._logged :]:
             line = event_line(self.session, event)
-            full.write(line)
+            full.add(line)
             if event.kind not in ("pass",):
-                latest.write(line)
+                latest.add(line)
         self._logged = len(events)
 
     def _fill_moves(self) -> None:
@@ -228,9 +236,11 @@ class TableScreen(Screen[None]):
             self.act(self._moves[key])
 
     def act(self, action: ActionModel | None) -> None:
-        """Apply a person's (or the facilitator's) action; a refusal is shown, nothing changes."""
+        """Apply a person's (or the facilitator's) action; a refusal is shown, nothing changes.
+        The moves list takes the focus back, wherever the action came from (a tab, a dialog)."""
         if action is None:
             return
+        self.query_one("#moves", OptionList).focus()
         if isinstance(action, Undo):
             taken = self.session.take_back()
             self.notify(
@@ -429,6 +439,44 @@ class TableScreen(Screen[None]):
             self.app.pop_screen()
         else:
             self.app.switch_screen(StartScreen())
+
+
+class GameLog(RichLog):
+    """A log of the game's lines, wrapped at the log's width whenever that changes. A RichLog wraps
+    a line once, as it is written, at the width it has then: in a tab not shown, none, and its
+    lines came out 20 columns wide for good. This log writes only while it is on screen, and
+    writes every line again when its width changes."""
+
+    def __init__(self, id: str):
+        super().__init__(id=id, wrap=True, markup=False, min_width=20)
+        self.texts: list[Text] = []
+        """Every line added, to write again at a new width."""
+        self._written = 0
+        self._width = 0
+        """The width the written lines were wrapped at (0: none written)."""
+
+    def add(self, text: Text) -> None:
+        """Add a line, written now if the log is on screen at the width it was wrapped at."""
+        self.texts.append(text)
+        if self.size.width and self.size.width == self._width:
+            self.write(text)
+            self._written += 1
+
+    def clear(self) -> Self:
+        self.texts.clear()
+        self._written = self._width = 0
+        return super().clear()
+
+    def on_resize(self, event: Resize) -> None:
+        width = self.size.width  # inside the border (event.size is outside it), as in add
+        if not width:  # hidden: its lines wait until it shows again
+            return
+        if width != self._width:
+            super().clear()
+            self._written, self._width = 0, width
+        for text in self.texts[self._written :]:
+            self.write(text)
+        self._written = len(self.texts)
 
 
 def event_line(session: Session, event: Event) -> Text:

@@ -27,6 +27,13 @@ PHASE_HELP = {
 }
 
 
+def figure(value: float, spec: str = "g") -> str:
+    """`value` as format(value, spec) writes it, but never as -0 (or -0.0): a negative zero, or a
+    loss too small for the digits shown, is written as 0."""
+    text = format(value, spec)
+    return format(0.0, spec) if float(text) == 0 else text
+
+
 def deal_line(table: Table, deal: Deal) -> str:
     """A deal in one line, with its number."""
     return f"#{deal.id} {describe(table, deal)}"
