@@ -347,10 +347,3 @@ def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, inde
             check.add(
                 source, ("seats", i, "type"), f"the scenario's agenda decks hold no agenda for seat type {seat.type}"
             )
-    for level in scenario.rules.milestones:
-        if not 0 <= level < len(GOVERNANCE_LEVELS):
-            check.add(
-                source,
-                ("rules", "milestones", level),
-                f"governance level {level} does not exist (0..{len(GOVERNANCE_LEVELS) - 1})",
-            )

@@ -127,11 +127,13 @@ def validate(source: SourceFile, adapter: TypeAdapter[Any]) -> tuple[Any, list[P
 
 
 def _file_loc(doc: Any, loc: Loc) -> Loc:
-    """Pydantic's `loc` without the union branches it names (`kind` values, not keys)."""
+    """Pydantic's `loc` without the union branches it names: the `kind` of a file or a scoring
+    rule (which may also be a key: a `kind: track` rule has a `track`)."""
     out: list[str | int] = []
-    node = doc
+    node, tagged = doc, None
     for part in loc:
-        if isinstance(node, dict) and part not in node and node.get("kind") == part:
+        if isinstance(node, dict) and node.get("kind") == part and node is not tagged:
+            tagged = node
             continue
         out.append(part)
         try:
