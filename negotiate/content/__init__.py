@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from negotiate.content.cache import cached
-from negotiate.content.check import check_all
+from negotiate.content.check import SeatCheck, check_all
 from negotiate.content.loader import FOLDERS, ContentError, Problem, read_folder, shipped_root
 from negotiate.content.schema import AgendaCard, Scenario, SeatType, ShockCard, Term, TrendCard
 
-__all__ = ["Content", "ContentError", "Problem", "load_content", "shipped_root"]
+__all__ = ["Content", "ContentError", "Problem", "SeatCheck", "load_content", "shipped_root"]
 
 
 @dataclass(frozen=True)
@@ -55,20 +55,21 @@ class Content:
         }
 
 
-def load_content(root: Path | str | None = None) -> Content:
+def load_content(root: Path | str | None = None, seat_check: SeatCheck | None = None) -> Content:
     """Load and check a content folder (default: the shipped one); raises ContentError. Content
-    that passed its checks before, unchanged, comes from the cache."""
+    that passed its checks before, unchanged, comes from the cache, unless a `seat_check` is to
+    be made as well (then the folder is read afresh)."""
     folder = Path(root) if root is not None else shipped_root()
-    if not folder.is_dir():
-        return _load(folder)  # says the folder is missing
+    if not folder.is_dir() or seat_check is not None:
+        return _load(folder, seat_check)
     return cached(folder, tuple(sub for sub, _ in FOLDERS), lambda: _load(folder))
 
 
-def _load(folder: Path) -> Content:
+def _load(folder: Path, seat_check: SeatCheck | None = None) -> Content:
     found, problems, broken = read_folder(folder)
     index: dict[str, Any]
     index, more = check_all(
-        found.get("rules/seats", []), found.get("rules/scenarios", []), found.get("decks", []), broken
+        found.get("rules/seats", []), found.get("rules/scenarios", []), found.get("decks", []), broken, seat_check
     )
     problems += more
     if not found.get("rules/scenarios") and "rules/scenarios" in found:
