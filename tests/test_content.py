@@ -7,9 +7,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
+import yaml
 
 from negotiate.content import Content, ContentError, load_content, shipped_root
+from negotiate.content.reader import read_yaml
 from negotiate.engine import Game
 from tests.conftest import edit, line_of, one, play_random, problems
 
@@ -365,8 +366,7 @@ cards:
 
 
 def _teacher_scenario(folder: Path) -> None:
-    yaml = YAML(typ="safe")
-    data = yaml.load((folder / "rules/scenarios/compact-2030.yaml").read_text(encoding="utf-8"))
+    data, _ = read_yaml((folder / "rules/scenarios/compact-2030.yaml").read_text(encoding="utf-8"))
     dropped = {"valmark", "meridian", "atlas"}
     data["id"] = "two-routes"
     data["name"] = "Two Routes (a teacher's scenario)"
@@ -379,7 +379,7 @@ def _teacher_scenario(folder: Path) -> None:
     ]
     data["decks"]["shocks"] = ["core-shocks", "teacher-shocks"]
     with (folder / "rules/scenarios/two-routes.yaml").open("w", encoding="utf-8") as out:
-        yaml.dump(data, out)
+        yaml.safe_dump(data, out, sort_keys=False)
 
 
 def test_teacher_folder_with_a_new_scenario_and_shock_plays_to_the_end(folder: Path, content: Content) -> None:
