@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from negotiate.content import Content, load_content
+from negotiate.content import Content, ContentError, load_content, shipped_root
 from negotiate.engine import Game
 from negotiate.engine.actions import Pass
 from negotiate.engine.state import Deal, TermOffer
@@ -103,3 +106,56 @@ def next_round(game: Game, limit: int = 500) -> None:
         passing = [a for a in legal if a.type in ("pass", "refuse")]
         game.apply(passing[0] if passing else Pass(seat=seat))
     raise AssertionError("the round never ended")
+
+
+# --- content folders and their problems ---------------------------------------------------
+
+# `path:line: field: message`, or `path:line: message` for a problem of the whole file.
+PROBLEM = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?:(?P<field>[A-Za-z_][\w\[\].-]*): )?(?P<message>.+)$")
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped content; the working directory is the copy, so paths show as `decks/...`."""
+    root = tmp_path / "content"
+    root.mkdir()
+    shutil.copytree(shipped_root() / "decks", root / "decks")
+    shutil.copytree(shipped_root() / "rules", root / "rules")
+    monkeypatch.chdir(root)
+    return root
+
+
+def line_of(root: Path, rel: str, text: str) -> int:
+    """The 1-based line where `text` first appears in a content file."""
+    content = (root / rel).read_text(encoding="utf-8")
+    assert text in content, f"{rel} no longer holds {text!r}: update the test"
+    return content[: content.index(text)].count("\n") + 1
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> int:
+    """Replace the first `old` in a content file by `new`; the 1-based line where `old` began."""
+    line = line_of(root, rel, old)
+    path = root / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return line
+
+
+def problems(root: Path) -> list[str]:
+    """Every problem of a broken folder, as printed; each has the `path:line: ...` shape."""
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+    found = [str(p) for p in caught.value.problems]
+    assert found, "a ContentError without problems"
+    for line in found:
+        assert PROBLEM.match(line), f"not `path:line: field: message`: {line!r}"
+    assert str(caught.value) == "\n".join(found)
+    return found
+
+
+def one(found: list[str], prefix: str, *words: str) -> str:
+    """The single problem that starts with `prefix` (path:line: field: ) and says every word."""
+    hits = [p for p in found if p.startswith(prefix)]
+    assert len(hits) == 1, f"expected one problem starting {prefix!r}, got:\n" + "\n".join(found)
+    for word in words:
+        assert word in hits[0], f"{word!r} not in {hits[0]!r}"
+    return hits[0]

@@ -3,6 +3,7 @@ round machine that the engine really runs."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -20,6 +21,17 @@ def test_engine_bots_and_simulator_load_no_textual():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "textual" not in out
+
+
+def test_content_is_read_without_ruamel(tmp_path: Path) -> None:
+    """Content is read with PyYAML's libyaml parser; ruamel.yaml is no longer a dependency."""
+    code = (
+        "import sys; from negotiate.content import load_content; load_content(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('ruamel', 'yaml')))"
+    )
+    env = {**os.environ, "NEGOTIATE_CACHE": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert "ruamel" not in out and "yaml" in out
 
 
 def test_engine_imports_nothing_above_it():

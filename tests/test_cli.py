@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ruamel.yaml import YAML
 
 import negotiate.cli
 from negotiate.cli import main
 from negotiate.content import Content, load_content, shipped_root
+from negotiate.content.reader import read_yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHIPPED = shipped_root()
@@ -155,7 +155,7 @@ def test_content_option_is_what_validate_checks(
 
 
 def _yaml(rel: str) -> Any:
-    return YAML(typ="safe", pure=True).load((SHIPPED / rel).read_text(encoding="utf-8"))
+    return read_yaml((SHIPPED / rel).read_text(encoding="utf-8"))[0]
 
 
 def _schemas(capsys: pytest.CaptureFixture[str], out_dir: Path) -> dict[str, dict[str, Any]]:

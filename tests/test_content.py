@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
+import yaml
 
 from negotiate.content import Content, ContentError, load_content, shipped_root
+from negotiate.content.reader import read_yaml
 from negotiate.engine import Game
-from tests.conftest import play_random
+from tests.conftest import edit, line_of, one, play_random, problems
 
 SHIPPED = shipped_root()
 
@@ -31,60 +31,6 @@ DESIGN_TERMS = {
     "global_compact",
     "binding_convention",
 }
-
-# `path:line: field: message`, or `path:line: message` for a problem of the whole file.
-PROBLEM = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?:(?P<field>[A-Za-z_][\w\[\].-]*): )?(?P<message>.+)$")
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the shipped content; the working directory is the copy, so paths show as `decks/...`."""
-    root = tmp_path / "content"
-    root.mkdir()
-    shutil.copytree(SHIPPED / "decks", root / "decks")
-    shutil.copytree(SHIPPED / "rules", root / "rules")
-    monkeypatch.chdir(root)
-    return root
-
-
-def line_of(root: Path, rel: str, text: str) -> int:
-    """The 1-based line where `text` first appears in a content file."""
-    content = (root / rel).read_text(encoding="utf-8")
-    assert text in content, f"{rel} no longer holds {text!r}: update the test"
-    return content[: content.index(text)].count("\n") + 1
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> int:
-    """Replace the first `old` in a content file by `new`; the 1-based line where `old` began."""
-    line = line_of(root, rel, old)
-    path = root / rel
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-    return line
-
-
-def problems(root: Path) -> list[str]:
-    """Every problem of a broken folder, as printed; each has the `path:line: ...` shape."""
-    with pytest.raises(ContentError) as caught:
-        load_content(root)
-    found = [str(p) for p in caught.value.problems]
-    assert found, "a ContentError without problems"
-    for line in found:
-        assert PROBLEM.match(line), f"not `path:line: field: message`: {line!r}"
-    assert str(caught.value) == "\n".join(found)
-    return found
-
-
-def one(found: list[str], prefix: str, *words: str) -> str:
-    """The single problem that starts with `prefix` (path:line: field: ) and says every word."""
-    hits = [p for p in found if p.startswith(prefix)]
-    assert len(hits) == 1, f"expected one problem starting {prefix!r}, got:\n" + "\n".join(found)
-    for word in words:
-        assert word in hits[0], f"{word!r} not in {hits[0]!r}"
-    return hits[0]
-
 
 # --- the shipped content -------------------------------------------------------------------
 
@@ -320,6 +266,16 @@ def test_effect_times_naming_a_missing_parameter(folder: Path) -> None:
     assert len(found) == 1, found
 
 
+def test_a_field_of_a_scoring_rule_named_like_its_kind(folder: Path) -> None:
+    # pydantic names the rule's kind in the error's path; `kind: track` also has a key `track`
+    rel = "rules/seats/transit.yaml"
+    line = edit(folder, rel, "{kind: track, track: budget, weight: 0.75", "{kind: track, track: [budget], weight: x")
+    found = problems(folder)
+    one(found, f"{rel}:{line}: objective.scoring[0].track: ", "string")
+    one(found, f"{rel}:{line}: objective.scoring[0].weight: ", "number")
+    assert len(found) == 2, found
+
+
 def test_target_in_a_shock_that_strikes_all(folder: Path) -> None:
     struck_by_all = "    strikes: all\n    severity: 1\n    effects:\n      - {who: type:sending, track: remittances"
     line = edit(
@@ -410,8 +366,7 @@ cards:
 
 
 def _teacher_scenario(folder: Path) -> None:
-    yaml = YAML(typ="safe")
-    data = yaml.load((folder / "rules/scenarios/compact-2030.yaml").read_text(encoding="utf-8"))
+    data, _ = read_yaml((folder / "rules/scenarios/compact-2030.yaml").read_text(encoding="utf-8"))
     dropped = {"valmark", "meridian", "atlas"}
     data["id"] = "two-routes"
     data["name"] = "Two Routes (a teacher's scenario)"
@@ -424,7 +379,7 @@ def _teacher_scenario(folder: Path) -> None:
     ]
     data["decks"]["shocks"] = ["core-shocks", "teacher-shocks"]
     with (folder / "rules/scenarios/two-routes.yaml").open("w", encoding="utf-8") as out:
-        yaml.dump(data, out)
+        yaml.safe_dump(data, out, sort_keys=False)
 
 
 def test_teacher_folder_with_a_new_scenario_and_shock_plays_to_the_end(folder: Path, content: Content) -> None:

@@ -210,7 +210,8 @@ def test_validate_checks_each_scenarios_default_bots(capsys: pytest.CaptureFixtu
     scenario.write_text(
         text.replace("    type: sending\n", "    type: sending\n    bot: hardliner\n", 1), encoding="utf-8"
     )
+    line = text[: text.index("    type: sending\n")].count("\n") + 2
     code, out, err = run(capsys, "validate", str(root))
     assert code == 1, out
-    assert out.startswith("scenario classroom: zanoka is a sending seat"), out
+    assert out.startswith(f"{scenario}:{line}: seats[1].bot: zanoka is a sending seat"), out
     assert "1 problem(s)" in err

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from negotiate.bots.personality import DEFAULTS, LEVELS, PERSONALITIES
+from negotiate.bots.personality import DEFAULTS, FALLBACK, LEVELS, PERSONALITIES
 from negotiate.bots.random_bot import RandomBot
 from negotiate.bots.scripted import ScriptedBot
 from negotiate.engine import ActionModel, SeatView
 from negotiate.engine.table import Table
+
+if TYPE_CHECKING:
+    from negotiate.content.schema import ScenarioSeat
 
 
 class Bot(Protocol):
@@ -50,17 +53,33 @@ class BotSpec:
         return cls(name, level)
 
 
+def seat_bot(seat: ScenarioSeat) -> BotSpec:
+    """The bot that plays a scenario's seat by default: the one its `bot:` names, else its seat
+    type's usual personality (a pragmatist for a type no personality names). LineupError says
+    why a named bot cannot play the seat."""
+    spec = BotSpec.parse(seat.bot) if seat.bot else BotSpec(DEFAULTS.get(seat.type, FALLBACK))
+    _check_fit(seat.id, seat.type, spec)
+    return spec
+
+
+def seat_bot_problem(seat: ScenarioSeat) -> str | None:
+    """Why the bot a scenario's seat names cannot play it, if it cannot: what `negotiate
+    validate` checks for every seat."""
+    try:
+        seat_bot(seat)
+    except LineupError as exc:
+        return str(exc)
+    return None
+
+
 def default_lineup(table: Table) -> dict[str, BotSpec]:
-    """Each seat's default bot: the scenario's choice, or its seat type's usual personality."""
+    """Each seat's default bot (`seat_bot`)."""
     lineup = {}
     for seat in table.order:
-        written = table.seats[seat].bot
         try:
-            spec = BotSpec.parse(written) if written else BotSpec(DEFAULTS[table.seats[seat].type])
+            lineup[seat] = seat_bot(table.seats[seat])
         except LineupError as exc:
             raise LineupError(f"scenario {table.scenario.id}, seat {seat}: bot: {exc}") from None
-        _check_fit(table, seat, spec)
-        lineup[seat] = spec
     return lineup
 
 
@@ -84,14 +103,13 @@ def parse_lineup(text: str, table: Table) -> dict[str, BotSpec]:
             lineup[seat] = BotSpec.parse(spec)
         except LineupError as exc:
             raise LineupError(f"{seat}: {exc}") from None
-        _check_fit(table, seat, lineup[seat])
+        _check_fit(seat, table.seats[seat].type, lineup[seat])
     return lineup
 
 
-def _check_fit(table: Table, seat: str, spec: BotSpec) -> None:
-    kind = table.seats[seat].type
+def _check_fit(seat: str, kind: str, spec: BotSpec) -> None:
     fits = PERSONALITIES[spec.personality].seats
-    if kind not in fits:
+    if isinstance(fits, tuple) and kind not in fits:
         raise LineupError(f"{seat} is a {kind} seat; a {spec.personality} plays only {', '.join(fits)} seats")
 
 

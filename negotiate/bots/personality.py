@@ -9,6 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+class AnySeat:
+    """The seats of a personality that fits every seat type, those content adds later too."""
+
+    def __contains__(self, kind: object) -> bool:
+        return isinstance(kind, str)
+
+    def __repr__(self) -> str:
+        return "AnySeat()"
+
+
 @dataclass(frozen=True)
 class Personality:
     """How a bot values outcomes and concedes.
@@ -22,7 +32,7 @@ class Personality:
     """
 
     name: str
-    seats: tuple[str, ...]
+    seats: tuple[str, ...] | AnySeat
     text: str
     curve: float = 1.0
     weights: dict[str, float] = field(default_factory=dict)
@@ -48,7 +58,7 @@ PERSONALITIES: dict[str, Personality] = {
         ),
         Personality(
             name="pragmatist",
-            seats=(*STATE_TYPES, "economic_cosmopolitan"),
+            seats=AnySeat(),
             text="takes any deal that serves its objectives, and concedes steadily",
             curve=1.0,
         ),
@@ -87,7 +97,7 @@ PERSONALITIES: dict[str, Personality] = {
         ),
         Personality(
             name="random",
-            seats=(*STATE_TYPES, "ngo", "economic_cosmopolitan", "normative_cosmopolitan"),
+            seats=AnySeat(),
             text="a baseline that picks legal actions at random",
         ),
     )
@@ -103,6 +113,9 @@ DEFAULTS: dict[str, str] = {
     "normative_cosmopolitan": "humanitarian",
 }
 """The personality a seat type gets when neither the scenario nor the player names one."""
+
+FALLBACK = "pragmatist"
+"""The personality of a seat type that DEFAULTS does not list (one that content added)."""
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,30 @@
-"""Content as data: the schemas of decks, seats and scenarios, and the loader that checks them."""
+"""Content as data: the schemas of decks, seats and scenarios, and the loader that checks them.
+
+Content is read from a folder (`load_content`) or from the texts of its files (`load_sources`,
+for a save that carries its content); both read, check and cache it the same way.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from negotiate.content.cache import cached
-from negotiate.content.check import check_all
-from negotiate.content.loader import FOLDERS, ContentError, Problem, read_folder, shipped_root
+from negotiate.content import cache
+from negotiate.content.check import SeatCheck, check_all
+from negotiate.content.loader import ContentError, Problem, read_folder, read_sources, shipped_root, shown, shown_folder
 from negotiate.content.schema import AgendaCard, Scenario, SeatType, ShockCard, Term, TrendCard
 
-__all__ = ["Content", "ContentError", "Problem", "load_content", "shipped_root"]
+__all__ = ["Content", "ContentError", "Problem", "SeatCheck", "load_content", "load_sources", "shipped_root"]
 
 
 @dataclass(frozen=True)
 class Content:
-    """Everything a game can be played with: seat types, scenarios, cards and terms, by id."""
+    """Everything a game can be played with: seat types, scenarios, cards and terms, by id.
+
+    `sources` holds the text of every YAML file read, by its path in the content folder
+    (`decks/shocks.yaml`), and `digest` is theirs: equal for equal content wherever it lies."""
 
     root: Path
     seat_types: dict[str, SeatType]
@@ -26,6 +34,8 @@ class Content:
     agendas: dict[str, AgendaCard]
     terms: dict[str, Term]
     decks: dict[str, tuple[str, list[str]]]
+    sources: dict[str, str]
+    digest: str
 
     def scenario(self, scenario_id: str | None = None) -> Scenario:
         """A scenario by id; with no id, the default one."""
@@ -55,28 +65,51 @@ class Content:
         }
 
 
-def load_content(root: Path | str | None = None) -> Content:
-    """Load and check a content folder (default: the shipped one); raises ContentError. Content
-    that passed its checks before, unchanged, comes from the cache."""
+def load_content(root: Path | str | None = None, seat_check: SeatCheck | None = None) -> Content:
+    """Load and check a content folder (default: the shipped one); raises ContentError with every
+    problem. Content that passed its checks before, unchanged, comes from the cache, unless a
+    `seat_check` is to be made as well (then the folder is read afresh)."""
     folder = Path(root) if root is not None else shipped_root()
-    if not folder.is_dir():
-        return _load(folder)  # says the folder is missing
-    return cached(folder, tuple(sub for sub, _ in FOLDERS), lambda: _load(folder))
+    sources, problems = read_folder(folder)
+    return _load(sources, shown_folder(folder), folder, problems, seat_check)
 
 
-def _load(folder: Path) -> Content:
-    found, problems, broken = read_folder(folder)
+def load_sources(sources: Mapping[str, str], label: str) -> Content:
+    """Load and check content from the texts of its YAML files, by their paths in a content
+    folder (`decks/shocks.yaml`), as `load_content` does; problems name `label/path:line`."""
+    return _load(dict(sources), label, Path(label), [], None)
+
+
+def _load(
+    sources: dict[str, str], label: str, root: Path, problems: list[Problem], seat_check: SeatCheck | None
+) -> Content:
+    digest = cache.digest(sources)
+    if problems or seat_check is not None:
+        return _checked(sources, digest, label, root, problems, seat_check)
+    content = cache.cached(digest, lambda: _checked(sources, digest, label, root, [], None))
+    return content if content.root == root else replace(content, root=root)
+
+
+def _checked(
+    sources: dict[str, str],
+    digest: str,
+    label: str,
+    root: Path,
+    problems: list[Problem],
+    seat_check: SeatCheck | None,
+) -> Content:
+    found, more, broken = read_sources(sources, label)
+    problems = problems + more
     index: dict[str, Any]
-    index, more = check_all(
-        found.get("rules/seats", []), found.get("rules/scenarios", []), found.get("decks", []), broken
-    )
+    index, more = check_all(found["rules/seats"], found["rules/scenarios"], found["decks"], broken, seat_check)
     problems += more
-    if not found.get("rules/scenarios") and "rules/scenarios" in found:
-        problems.append(Problem(str(folder / "rules/scenarios"), 0, "", "no scenario files found"))
+    scenarios = shown(label, "rules/scenarios")
+    if not found["rules/scenarios"] and not any(p.path == scenarios for p in problems):
+        problems.append(Problem(scenarios, 0, "", "no scenario files found"))
     if problems:
         raise ContentError(problems)
     return Content(
-        root=folder,
+        root=root,
         seat_types={seat.id: seat for _, seat in found["rules/seats"]},
         scenarios={s.id: s for _, s in found["rules/scenarios"]},
         shocks=index["shock"],
@@ -84,4 +117,6 @@ def _load(folder: Path) -> Content:
         agendas=index["agenda"],
         terms=index["term"],
         decks=index["decks"],
+        sources=sources,
+        digest=digest,
     )

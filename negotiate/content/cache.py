@@ -1,21 +1,20 @@
-"""A cache of checked content, so a game starts fast: reading YAML with line numbers takes most
-of a second. The key is a digest of every content file's bytes and of the code that reads
-them, so any edit is read afresh; only content that passed every check is ever cached. A cache
-that cannot be read or written is simply not used."""
+"""A cache of checked content, so a game starts fast. The key is the digest of the content's
+texts and of the code that reads them, so any edit is read afresh; only content that passed
+every check is ever cached. A cache that cannot be read or written is simply not used."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
 from platformdirs import user_cache_dir
 
 T = TypeVar("T")
-CODE = ("schema.py", "loader.py", "check.py", "__init__.py")
+CODE = ("schema.py", "reader.py", "loader.py", "check.py", "__init__.py")
 
 
 def folder() -> Path:
@@ -24,22 +23,25 @@ def folder() -> Path:
     return Path(chosen) if chosen else Path(user_cache_dir("negotiate", appauthor=False))
 
 
-def key(root: Path, subfolders: tuple[str, ...]) -> str:
-    """A digest of the content files (names and bytes), where they are, and the loader's code."""
-    digest = hashlib.sha256(str(root.resolve()).encode())
-    for name in CODE:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    for sub in subfolders:
-        for path in sorted((root / sub).glob("*.y*ml")):
-            digest.update(f"{sub}/{path.name}".encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:32]
+def digest(sources: Mapping[str, str]) -> str:
+    """A digest of content texts by their paths (names and texts, in the order of the paths):
+    the same for the same content wherever it lies."""
+    hashed = hashlib.sha256()
+    for rel, text in sorted(sources.items()):
+        for part in (rel.encode(), text.encode()):
+            hashed.update(b"%d:" % len(part))
+            hashed.update(part)
+    return hashed.hexdigest()[:32]
 
 
-def cached(root: Path, subfolders: tuple[str, ...], load: Callable[[], T]) -> T:
-    """What `load` gives for this content, from the cache if it holds it; else loaded and kept."""
+def cached(content_digest: str, load: Callable[[], T]) -> T:
+    """What `load` gives for the content of this digest, from the cache if it holds it; else
+    loaded and kept."""
     try:
-        path = folder() / f"content-{key(root, subfolders)}.pickle"
+        code = hashlib.sha256(content_digest.encode())
+        for name in CODE:
+            code.update((Path(__file__).parent / name).read_bytes())
+        path = folder() / f"content-{code.hexdigest()[:32]}.pickle"
     except OSError:
         return load()
     try:

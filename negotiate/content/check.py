@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from negotiate.content.loader import Loc, Problem, SourceFile
@@ -16,6 +16,7 @@ from negotiate.content.schema import (
     DealScore,
     Effect,
     Scenario,
+    ScenarioSeat,
     ScoreRule,
     SeatType,
     ShockCard,
@@ -26,13 +27,18 @@ from negotiate.content.schema import (
     TrendCard,
 )
 
+SeatCheck = Callable[[ScenarioSeat], "str | None"]
+"""A check of a scenario's seat made outside content (whether its bot can play it): what is
+wrong, or None."""
+
 
 class Checker:
     """Collects problems while walking the validated content and its source files."""
 
-    def __init__(self, seat_types: dict[str, SeatType], broken: set[str]):
+    def __init__(self, seat_types: dict[str, SeatType], broken: set[str], seat_check: SeatCheck | None = None):
         self.seat_types = seat_types
         self.broken = broken
+        self.seat_check = seat_check
         self.problems: list[Problem] = []
 
     def missing(self, name: str, known: Iterable[str]) -> bool:
@@ -151,11 +157,14 @@ def check_all(
     scenarios: list[tuple[SourceFile, Scenario]],
     decks: list[tuple[SourceFile, Any]],
     broken: set[str] | None = None,
+    seat_check: SeatCheck | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Index every card by kind and check every cross reference; returns (index, problems).
-    Names in `broken` belong to files that failed validation: references to them are not blamed."""
+    Names in `broken` belong to files that failed validation: references to them are not blamed.
+    `seat_check` is made on every scenario seat of a known seat type; its problems stand at the
+    seat's `bot`."""
     seat_types = {seat.id: seat for _, seat in seats}
-    check = Checker(seat_types, broken or set())
+    check = Checker(seat_types, broken or set(), seat_check)
     index: dict[str, Any] = {"shock": {}, "trend": {}, "agenda": {}, "term": {}, "decks": {}}
     sources: dict[tuple[str, str], tuple[SourceFile, int]] = {}
     seen_seat: dict[str, SourceFile] = {}
@@ -281,6 +290,8 @@ def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, inde
         seat_type = check.seat_type(source, ("seats", i, "type"), seat.type)
         if seat_type is None:
             continue
+        if check.seat_check is not None and (wrong := check.seat_check(seat)):
+            check.add(source, ("seats", i, "bot"), wrong)
         if seat.votes != 1 and not seat_type.state:
             check.add(
                 source, ("seats", i, "votes"), f"only states vote in the global forum, and {seat.type} is not a state"
@@ -346,11 +357,4 @@ def _check_scenario(check: Checker, source: SourceFile, scenario: Scenario, inde
         if agendas_complete and seat.type in check.seat_types and seat.type not in agenda_types:
             check.add(
                 source, ("seats", i, "type"), f"the scenario's agenda decks hold no agenda for seat type {seat.type}"
-            )
-    for level in scenario.rules.milestones:
-        if not 0 <= level < len(GOVERNANCE_LEVELS):
-            check.add(
-                source,
-                ("rules", "milestones", level),
-                f"governance level {level} does not exist (0..{len(GOVERNANCE_LEVELS) - 1})",
             )

@@ -1,4 +1,5 @@
-"""Reading content folders: YAML files with line numbers, validated into `Content`.
+"""Reading content: the YAML files of a folder (or their texts, from memory), parsed with line
+numbers and validated against their schemas.
 
 Every problem becomes a `Problem` naming the file, the line and the field; loading reports all
 of them at once (`ContentError`) rather than stopping at the first.
@@ -6,14 +7,15 @@ of them at once (`ContentError`) rather than stopping at the first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
 
+from negotiate.content.reader import Lines, YamlError, read_yaml
 from negotiate.content.schema import DeckFile, Scenario, SeatType
 
 Loc = tuple[str | int, ...]
@@ -47,24 +49,15 @@ class SourceFile:
 
     path: str
     doc: Any
+    lines: Lines = field(default_factory=dict)
 
     def line(self, loc: Loc) -> int:
         """The 1-based line of the field at `loc`, or of its nearest ancestor that has one."""
-        node, line = self.doc, 1
-        for key in loc:
-            lc = getattr(node, "lc", None)
-            try:
-                if isinstance(node, list) and isinstance(key, int) and key < len(node):
-                    line = lc.item(key)[0] + 1 if lc else line
-                    node = node[key]
-                elif isinstance(node, dict) and key in node:
-                    line = lc.key(key)[0] + 1 if lc else line
-                    node = node[key]
-                else:
-                    break
-            except (KeyError, IndexError, TypeError):
-                break
-        return line
+        for end in range(len(loc), 0, -1):
+            line = self.lines.get(loc[:end])
+            if line is not None:
+                return line
+        return 1
 
     def problem(self, loc: Loc, message: str) -> Problem:
         """A problem at `loc` in this file."""
@@ -92,24 +85,15 @@ def _message(error: Any) -> str:
     return msg.removeprefix("Value error, ")
 
 
-_yaml = YAML(typ="rt")
-
-
-def parse(path: Path, shown: str) -> tuple[SourceFile | None, list[Problem]]:
-    """Parse one YAML file, or say where its syntax breaks."""
+def parse(text: str, name: str) -> tuple[SourceFile | None, list[Problem]]:
+    """Parse the text of the file `name`, or say where it breaks."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(shown, 0, "", f"cannot be read: {exc}")]
-    try:
-        doc = _yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        return None, [Problem(shown, line, "", f"not valid YAML: {exc.problem or exc.context}")]
+        doc, lines = read_yaml(text)
+    except YamlError as exc:
+        return None, [Problem(name, exc.line, "", f"not valid YAML: {exc.message}")]
     if not isinstance(doc, dict):
-        return None, [Problem(shown, 1, "", "expected a mapping of keys to values at the top")]
-    return SourceFile(shown, doc), []
+        return None, [Problem(name, 1, "", "expected a mapping of keys to values at the top")]
+    return SourceFile(name, doc, lines), []
 
 
 def validate(source: SourceFile, adapter: TypeAdapter[Any]) -> tuple[Any, list[Problem]]:
@@ -127,11 +111,13 @@ def validate(source: SourceFile, adapter: TypeAdapter[Any]) -> tuple[Any, list[P
 
 
 def _file_loc(doc: Any, loc: Loc) -> Loc:
-    """Pydantic's `loc` without the union branches it names (`kind` values, not keys)."""
+    """Pydantic's `loc` without the union branches it names: the `kind` of a file or a scoring
+    rule (which may also be a key: a `kind: track` rule has a `track`)."""
     out: list[str | int] = []
-    node = doc
+    node, tagged = doc, None
     for part in loc:
-        if isinstance(node, dict) and part not in node and node.get("kind") == part:
+        if isinstance(node, dict) and node.get("kind") == part and node is not tagged:
+            tagged = node
             continue
         out.append(part)
         try:
@@ -150,33 +136,63 @@ FOLDERS = (
     ("rules/seats", SEAT_ADAPTER),
     ("rules/scenarios", SCENARIO_ADAPTER),
 )
+RULEBOOK = "rules/RULEBOOK.md"
 
 
-def read_folder(root: Path) -> tuple[dict[str, list[tuple[SourceFile, Any]]], list[Problem], set[str]]:
-    """Parse and validate every YAML file of a content folder, by folder. Also returns the names
-    that files which failed validation declare, so that others naming them are not blamed too."""
-    problems: list[Problem] = []
-    broken: set[str] = set()
-    found: dict[str, list[tuple[SourceFile, Any]]] = {}
+def read_folder(root: Path) -> tuple[dict[str, str], list[Problem]]:
+    """The text of every YAML file of a content folder, by its path in the folder with forward
+    slashes (`decks/shocks.yaml`), and what is wrong with the folder itself: a missing subfolder
+    or rulebook, a file that cannot be read."""
     if not root.is_dir():
         raise ContentError([Problem(str(root), 0, "", "no such content folder")])
-    for folder, adapter in FOLDERS:
-        directory = root / folder
-        if not directory.is_dir():
-            problems.append(Problem(str(directory), 0, "", "missing folder (expected YAML files here)"))
+    label = shown_folder(root)
+    sources: dict[str, str] = {}
+    problems: list[Problem] = []
+    for folder, _ in FOLDERS:
+        if not (root / folder).is_dir():
+            problems.append(Problem(shown(label, folder), 0, "", "missing folder (expected YAML files here)"))
             continue
-        found[folder] = []
-        for path in sorted(directory.glob("*.y*ml")):
-            source, errors = parse(path, _shown(path, root))
-            problems += errors
-            if source is None:
-                continue
-            model, errors = validate(source, adapter)
-            problems += errors
-            if model is not None:
-                found[folder].append((source, model))
-            else:
-                broken |= _declared(source.doc)
+        for path in sorted((root / folder).glob("*.y*ml")):
+            rel = path.relative_to(root).as_posix()
+            try:
+                sources[rel] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(Problem(shown(label, rel), 0, "", f"cannot be read: {exc}"))
+    if not (root / RULEBOOK).is_file():
+        problems.append(Problem(shown(label, RULEBOOK), 0, "", "missing: the rulebook players read"))
+    return sources, problems
+
+
+Found = dict[str, list[tuple[SourceFile, Any]]]
+
+
+def read_sources(sources: Mapping[str, str], label: str) -> tuple[Found, list[Problem], set[str]]:
+    """Parse and validate the texts of content files (by their path in the content folder), by
+    the folder they stand in. Also returns the names that files which failed declare, so that
+    others naming them are not blamed too."""
+    adapters = dict(FOLDERS)
+    found: Found = {folder: [] for folder in adapters}
+    problems: list[Problem] = []
+    broken: set[str] = set()
+    for rel, text in sorted(sources.items()):
+        folder = rel.rpartition("/")[0]
+        if folder not in adapters or not rel.endswith((".yaml", ".yml")):
+            expected = ", ".join(f"{name}/" for name in adapters)
+            problems.append(
+                Problem(shown(label, rel), 0, "", f"not a content file (expected YAML files in {expected})")
+            )
+            continue
+        source, errors = parse(text, shown(label, rel))
+        problems += errors
+        if source is None:
+            broken |= _declared_in_text(text)
+            continue
+        model, errors = validate(source, adapters[folder])
+        problems += errors
+        if model is not None:
+            found[folder].append((source, model))
+        else:
+            broken |= _declared(source.doc)
     return found, problems, broken
 
 
@@ -189,11 +205,26 @@ def _declared(doc: dict[str, Any]) -> set[str]:
     return names
 
 
-def _shown(path: Path, root: Path) -> str:
+_DECLARING = re.compile(r"^(?:id|deck):\s*(\S+)|^\s*-\s+id:\s*(\S+)", re.MULTILINE)
+
+
+def _declared_in_text(text: str) -> set[str]:
+    """The ids a file that cannot be parsed seems to declare, by a scan of its lines: a top
+    `id:` or `deck:`, and an `- id:` that opens a card."""
+    return {(own or card).strip("'\"") for own, card in _DECLARING.findall(text)}
+
+
+def shown(label: str, rel: str) -> str:
+    """How a content file is named in problems: its path in the folder, after the label."""
+    return str(Path(label) / rel)
+
+
+def shown_folder(root: Path) -> str:
+    """A content folder as problems name it: from the working directory if it lies inside."""
     try:
-        return str(path.relative_to(Path.cwd()))
+        return str(root.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(path)
+        return str(root)
 
 
 def shipped_root() -> Path:

@@ -1,20 +1,68 @@
 """The shapes of content files: seats, scenarios, decks of cards and the term catalogue.
 
-Every model is frozen and forbids unknown keys. Cross references between files (a scenario
+Every model is frozen and forbids unknown keys, and every number has a range (`Within`): no
+.nan, no .inf, nothing a game cannot count with. Cross references between files (a scenario
 naming a seat type, an effect naming a track) are checked by `negotiate.content.check`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import CoreSchema, core_schema
 
+
+@dataclass(frozen=True)
+class Within:
+    """The range of a number field, bounds included; a number must also be finite. A value out
+    of range, or not a number, is refused with a message that names the range."""
+
+    low: int | float
+    high: int | float
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        number: CoreSchema
+        if source is int:
+            number, kind = core_schema.int_schema(ge=int(self.low), le=int(self.high)), "a whole number"
+        else:
+            number, kind = core_schema.float_schema(ge=self.low, le=self.high, allow_inf_nan=False), "a number"
+
+        def check(value: Any, inner: core_schema.ValidatorFunctionWrapHandler) -> Any:
+            try:
+                return inner(value)
+            except ValidationError:
+                shown = repr(value)
+                shown = shown if len(shown) <= 24 else f"{shown[:20]}..."
+                raise ValueError(f"expected {kind} from {self.low} to {self.high}, not {shown}") from None
+
+        return core_schema.no_info_wrap_validator_function(check, number)
+
+
+LIMIT = 1000
+"""The largest size of any amount in content: a track, a change, a score, a driver of flows."""
+
+Amount = Annotated[int, Within(-LIMIT, LIMIT)]  # a track's value or bound, a score, a driver of flows
+Rate = Annotated[float, Within(-LIMIT, LIMIT)]  # a change per unit, a weight
+Count = Annotated[int, Within(0, LIMIT)]  # how many, how much (never below zero)
+Positive = Annotated[int, Within(1, LIMIT)]  # how many, at least one
+Share = Annotated[float, Within(0, 1)]  # a probability or a fraction
+Year = Annotated[int, Within(1, 9999)]
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", description="a lower-case identifier")]
 Forum = Literal["bilateral", "regional", "global"]
 Power = Literal["propose", "side_payment", "endorse", "campaign", "publish_evidence", "audit"]
 GLOBAL_TRACKS = ("governance", "welfare", "crisis", "trafficking")
 GOVERNANCE_LEVELS = ("none", "patchwork", "regional", "global compact", "binding convention")
+Level = Annotated[int, Within(0, len(GOVERNANCE_LEVELS) - 1)]  # a governance level, by its index
 
 
 class Model(BaseModel):
@@ -30,9 +78,9 @@ class TrackSpec(Model):
     """A numbered track: where it starts and the bounds it never leaves."""
 
     label: str = Field(description="the name players read")
-    start: int
-    min: int = 0
-    max: int
+    start: Amount
+    min: Amount = 0
+    max: Amount
 
     @model_validator(mode="after")
     def _start_within_bounds(self) -> TrackSpec:
@@ -52,7 +100,7 @@ class Effect(Model):
 
     who: str
     track: str
-    delta: float
+    delta: Rate
     times: str | None = Field(None, description="a parameter of the term that multiplies delta")
     note: str | None = Field(None, description="a short reason shown in the log")
 
@@ -65,7 +113,7 @@ class Uncertainty(Model):
 
     who: str
     track: str
-    spread: int = Field(ge=1)
+    spread: Positive
     times: str | None = None
 
 
@@ -85,18 +133,18 @@ class CorridorEffect(Model):
     """A change of the drivers of matching corridors (from a shock or a trend card)."""
 
     match: CorridorMatch = CorridorMatch()
-    surge: int = Field(0, description="a passing push that halves every round")
-    drift: int = Field(0, description="a lasting change of push")
-    threshold: int = Field(0, description="a lasting change of the irregular flow that raises crisis")
+    surge: Amount = Field(0, description="a passing push that halves every round")
+    drift: Amount = Field(0, description="a lasting change of push")
+    threshold: Amount = Field(0, description="a lasting change of the irregular flow that raises crisis")
 
 
 class TermCorridor(Model):
     """What a term in force does to the flows of the corridors it matches, per round."""
 
     match: CorridorMatch
-    capacity: float = Field(0, description="regular places opened (times the parameter)")
-    enforcement: float = Field(0, description="irregular crossings stopped (times the parameter)")
-    protection: float = Field(0, description="irregular arrivals whose harm to cohesion is absorbed")
+    capacity: Rate = Field(0, description="regular places opened (times the parameter)")
+    enforcement: Rate = Field(0, description="irregular crossings stopped (times the parameter)")
+    protection: Rate = Field(0, description="irregular arrivals whose harm to cohesion is absorbed")
     times: str | None = None
 
 
@@ -109,7 +157,7 @@ class TrackScore(Model):
     kind: Literal["track"]
     track: str
     scope: Literal["self", "global"] = "self"
-    weight: float
+    weight: Rate
     from_start: bool = False
     label: str
 
@@ -120,9 +168,9 @@ class ThresholdScore(Model):
     kind: Literal["threshold"]
     track: str
     scope: Literal["self", "global"] = "self"
-    at_least: int | None = None
-    at_most: int | None = None
-    points: int
+    at_least: Amount | None = None
+    at_most: Amount | None = None
+    points: Amount
     label: str
 
     @model_validator(mode="after")
@@ -137,7 +185,7 @@ class StatScore(Model):
 
     kind: Literal["stat"]
     stat: str
-    weight: float
+    weight: Rate
     label: str
 
 
@@ -147,7 +195,7 @@ class DealScore(Model):
     kind: Literal["deals"]
     term: str | None = None
     role: Literal["giver", "receiver", "party"] = "party"
-    points: int
+    points: Amount
     label: str
 
 
@@ -155,8 +203,8 @@ class GovernanceScore(Model):
     """Flat points when the governance level reached is at least `at_least`."""
 
     kind: Literal["governance"]
-    at_least: int = Field(ge=0, le=len(GOVERNANCE_LEVELS) - 1)
-    points: int
+    at_least: Level
+    points: Amount
     label: str
 
 
@@ -188,9 +236,9 @@ STATS = (
 class ActionPower(Model):
     """An action a seat type may take, what it costs and how strong it is."""
 
-    cost: dict[str, int] = Field(default_factory=dict, description="track: amount paid")
-    gain: dict[str, int] = Field(default_factory=dict, description="track: amount gained on use")
-    strength: int = Field(1, ge=0, description="for campaign: cohesion moved")
+    cost: dict[str, Count] = Field(default_factory=dict, description="track: amount paid")
+    gain: dict[str, Count] = Field(default_factory=dict, description="track: amount gained on use")
+    strength: Count = Field(1, description="for campaign: cohesion moved")
 
 
 class FlowEffects(Model):
@@ -250,7 +298,7 @@ class ShockCard(Card):
 
     strikes: str = Field(description="the seat type struck, or 'all' for a shock without target")
     window: bool = False
-    severity: int = Field(1, ge=1, le=3)
+    severity: Annotated[int, Within(1, 3)] = 1
     effects: list[Effect] = Field(default_factory=list)
     corridors: list[CorridorEffect] = Field(default_factory=list)
 
@@ -273,9 +321,9 @@ class ParamSpec(Model):
     """A numeric parameter of a term (a quota, an amount)."""
 
     label: str
-    min: int
-    max: int
-    default: int
+    min: Count
+    max: Count
+    default: Count
 
     @model_validator(mode="after")
     def _default_within(self) -> ParamSpec:
@@ -304,10 +352,10 @@ class Term(Model):
     effects: list[Effect] = Field(default_factory=list)
     corridors: list[TermCorridor] = Field(default_factory=list)
     uncertain: list[Uncertainty] = Field(default_factory=list)
-    strain: dict[Literal["giver", "receiver", "party"], int] = Field(
+    strain: dict[Literal["giver", "receiver", "party"], Amount] = Field(
         default_factory=dict, description="ratification strain at home, by role"
     )
-    governance: int = Field(0, ge=0, le=len(GOVERNANCE_LEVELS) - 1)
+    governance: Level = 0
     reveals: bool = Field(False, description="in force, publishes the evidence on its deal's terms")
 
     @model_validator(mode="after")
@@ -366,10 +414,10 @@ class ScenarioSeat(Model):
     name: str
     type: Id
     blurb: str = ""
-    tracks: dict[Id, int] = Field(default_factory=dict, description="starting values that differ")
+    tracks: dict[Id, Amount] = Field(default_factory=dict, description="starting values that differ")
     tier: str | None = None
-    glass_house: int = Field(0, ge=0, description="extra political capital to lead a global proposal")
-    votes: int = Field(1, ge=1, description="votes in the global forum (a seat may speak for a bloc)")
+    glass_house: Count = Field(0, description="extra political capital to lead a global proposal")
+    votes: Positive = Field(1, description="votes in the global forum (a seat may speak for a bloc)")
     regions: list[Id] = Field(default_factory=list)
     bot: str | None = Field(
         None, description="the bot that plays this seat by default: personality[:level], e.g. hardliner:normal"
@@ -382,8 +430,8 @@ class ScenarioCorridor(Model):
     origin: Id
     destination: Id
     transit: Id | None = None
-    base: int = Field(ge=0, description="pressure to move before push and pull")
-    threshold: int = Field(ge=1, description="irregular arrivals above this raise crisis")
+    base: Count = Field(description="pressure to move before push and pull")
+    threshold: Positive = Field(description="irregular arrivals above this raise crisis")
 
 
 class ScenarioDecks(Model):
@@ -399,43 +447,46 @@ class ScenarioDecks(Model):
 class FlowRules(Model):
     """How corridor pressure is made, and how flows move the global tracks."""
 
-    push_weight: float = Field(0.5, description="pressure per point of the origin's push track")
-    pull_weight: float = Field(0.5, description="pressure per point of the destination's pull track")
-    crisis_per_excess: float = Field(0.5, description="crisis per irregular arrival over a threshold")
-    crisis_relief: int = Field(1, description="crisis falls by this when no corridor is over")
-    welfare_per_irregular: float = Field(0.1, description="welfare lost per irregular crossing")
-    trafficking_per_deterred: float = Field(
+    push_weight: Rate = Field(0.5, description="pressure per point of the origin's push track")
+    pull_weight: Rate = Field(0.5, description="pressure per point of the destination's pull track")
+    crisis_per_excess: Rate = Field(0.5, description="crisis per irregular arrival over a threshold")
+    crisis_relief: Amount = Field(1, description="crisis falls by this when no corridor is over")
+    welfare_per_irregular: Rate = Field(0.1, description="welfare lost per irregular crossing")
+    trafficking_per_deterred: Rate = Field(
         0.25, description="trafficking per crossing stopped on a corridor without pathways"
     )
-    trafficking_per_irregular: float = Field(0.1, description="trafficking per irregular crossing")
-    surge_decay: float = Field(0.5, description="share of a surge left after a round")
+    trafficking_per_irregular: Rate = Field(0.1, description="trafficking per irregular crossing")
+    surge_decay: Share = Field(0.5, description="share of a surge left after a round")
 
 
 class ScenarioRules(Model):
     """The numbers that tune a scenario."""
 
-    beats: int = Field(36, ge=1, description="most negotiation actions in a round")
-    messages_per_turn: int = Field(3, ge=0)
-    shock_base: float = Field(0.35, ge=0, le=1)
-    shock_per_crisis: float = Field(0.03, ge=0, le=1)
-    escalation: float = Field(
-        0, ge=0, description="how much harder a shock strikes for each round played: x(1 + escalation x round)"
+    beats: Annotated[int, Within(1, 200)] = Field(36, description="most negotiation actions in a round")
+    messages_per_turn: Count = 3
+    shock_base: Share = 0.35
+    shock_per_crisis: Share = 0.03
+    escalation: Annotated[float, Within(0, 10)] = Field(
+        0, description="how much harder a shock strikes for each round played: x(1 + escalation x round)"
     )
-    ratification_floor: int = Field(4, description="cohesion left after strain that needs no capital")
-    window_discount: int = Field(3, ge=0)
-    compliance_floor: int = Field(6, description="below this cohesion a party may lapse")
-    lapse_chance: float = Field(0.35, ge=0, le=1)
-    suspend_cost: int = Field(2, ge=0, description="political capital lost to suspend")
-    lapse_penalty: int = Field(2, ge=0, description="political capital lost when a lapse is found")
-    collapse_keep: float = Field(0.25, ge=0, le=1, description="share of score kept on collapse")
-    convention_min_ratifiers: int = Field(3, ge=1)
-    global_vote: float = Field(0.5, gt=0, le=1, description="share of the global forum's votes needed")
-    max_duration: int = Field(4, ge=1)
-    max_open: int = Field(3, ge=1, description="most proposals a seat may have on the table")
-    max_terms: int = Field(6, ge=1, description="most terms in one deal")
-    lead_cost: int = Field(1, ge=0, description="political capital to lead a global proposal")
-    milestones: dict[int, int] = Field(default_factory=lambda: {3: 5, 4: 8})
-    hand_forecasts: int = Field(1, ge=0, description="future trend cards each seat foresees")
+    ratification_floor: Amount = Field(4, description="cohesion left after strain that needs no capital")
+    window_discount: Count = 3
+    compliance_floor: Amount = Field(6, description="below this cohesion a party may lapse")
+    lapse_chance: Share = 0.35
+    suspend_cost: Count = Field(2, description="political capital lost to suspend")
+    lapse_penalty: Count = Field(2, description="political capital lost when a lapse is found")
+    collapse_keep: Share = Field(0.25, description="share of score kept on collapse")
+    convention_min_ratifiers: Positive = 3
+    global_vote: Annotated[float, Within(0.01, 1)] = Field(0.5, description="share of the global forum's votes needed")
+    max_duration: Positive = 4
+    max_open: Positive = Field(3, description="most proposals a seat may have on the table")
+    max_terms: Positive = Field(6, description="most terms in one deal")
+    lead_cost: Count = Field(1, description="political capital to lead a global proposal")
+    milestones: dict[Level, Amount] = Field(
+        default_factory=lambda: {3: 5, 4: 8},
+        description="governance level: points to each seat that signed or championed it",
+    )
+    hand_forecasts: Count = Field(1, description="future trend cards each seat foresees")
     flow: FlowRules = FlowRules()
 
 
@@ -445,9 +496,9 @@ class Scenario(Model):
     id: Id
     name: str
     summary: str
-    minutes: int = Field(ge=1, description="how long a table needs, roughly")
+    minutes: Positive = Field(description="how long a table needs, roughly")
     default: bool = False
-    years: list[int] = Field(min_length=1)
+    years: list[Year] = Field(min_length=1)
     seats: list[ScenarioSeat] = Field(min_length=2)
     corridors: list[ScenarioCorridor] = Field(min_length=1)
     global_tracks: dict[Literal[GLOBAL_TRACKS], TrackSpec]  # type: ignore[valid-type]
