@@ -347,6 +347,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     state = game.state
     print(f"{args.file}: {len(game.log)} actions replayed and verified")
     print(f"scenario {state.scenario}, seed {state.seed}, {game.table.year(state.round)}, phase {state.phase}")
+    if game.table.content.digest != content.digest:
+        print(f"played with the content saved in it ({content.root} has changed since)")
     print(f"digest {digest(game)}")
     return 0
 

@@ -3,6 +3,7 @@ game goes on exactly as an uninterrupted one, bots' memory included."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -324,3 +325,122 @@ def test_a_save_is_deleted_from_the_load_list_only_after_a_yes(content, saves_fo
 
     asyncio.run(main())
     assert (saves_folder / "tuesday.json").exists()
+
+
+# --- a save outlives an upgrade ----------------------------------------------------------------------
+
+
+def copy_of_shipped(folder: Path) -> Path:
+    import shutil
+
+    from negotiate.content import shipped_root
+
+    for part in ("decks", "rules"):
+        shutil.copytree(shipped_root() / part, folder / part)
+    return folder
+
+
+def test_a_save_resumes_with_the_content_it_began_with_after_the_content_changes(content, tmp_path):
+    from negotiate.content import load_content
+
+    folder = copy_of_shipped(tmp_path / "content")
+    before = load_content(folder)
+    table = Table(before, before.scenario("crisis-2015"))
+    session = Session(Game(before, "crisis-2015", 4), parse_lineup("default", table), tmp_path / "lesson.json")
+    play_on(session, 60)
+    session.save_now()
+    # next week: a new version tunes the cards and the scenario
+    shocks = folder / "decks" / "shocks.yaml"
+    shocks.write_text(shocks.read_text(encoding="utf-8").replace("severity: 2", "severity: 3"), encoding="utf-8")
+    scenario = folder / "rules" / "scenarios" / "crisis-2015.yaml"
+    text = scenario.read_text(encoding="utf-8")
+    assert "escalation: 0.15" in text
+    scenario.write_text(text.replace("escalation: 0.15", "escalation: 0.3"), encoding="utf-8")
+    after = load_content(folder)
+    bots = parse_lineup("default", table)
+    assert digest(play_game(after, "crisis-2015", 4, bots)) != digest(play_game(before, "crisis-2015", 4, bots))
+    resumed = saves.resume(after, tmp_path / "lesson.json")
+    assert digest(resumed.game) == digest(session.game)
+    assert resumed.table.content.digest == before.digest
+    play_on(resumed)
+    play_on(session)
+    assert digest(resumed.game) == digest(session.game), "it goes on as it would have before the change"
+
+
+def test_a_save_whose_content_this_version_cannot_read_says_what_to_do_and_is_kept(content, tmp_path):
+    from negotiate.content.cache import digest as content_digest
+    from negotiate.engine import SaveError
+
+    table = Table(content, content.scenario("classroom"))
+    session = Session(Game(content, "classroom", 4), parse_lineup("default", table), tmp_path / "old.json")
+    play_on(session, 10)
+    session.save_now()
+    data = json.loads((tmp_path / "old.json").read_text(encoding="utf-8"))
+    files = data["content"]["files"]
+    files["decks/shocks.yaml"] = files["decks/shocks.yaml"].replace("severity:", "magnitude:", 1)  # a future key
+    data["content"]["digest"] = content_digest(files)
+    data["made_by"] = "negotiate 9.0.0"
+    written = json.dumps(data)
+    (tmp_path / "old.json").write_text(written, encoding="utf-8")
+    with pytest.raises(SaveError) as refused:
+        saves.resume(content, tmp_path / "old.json")
+    said = str(refused.value)
+    assert "cannot read the content the game was saved with" in said and "magnitude" in said
+    assert "negotiate==9.0.0" in said and "kept" in said
+    assert (tmp_path / "old.json").read_text(encoding="utf-8") == written
+
+
+def test_a_save_whose_rules_changed_since_says_which_version_to_finish_it_with(content, tmp_path, monkeypatch):
+    from negotiate.engine import SaveError
+    from negotiate.engine import save as save_module
+
+    table = Table(content, content.scenario("classroom"))
+    session = Session(Game(content, "classroom", 4), parse_lineup("default", table), tmp_path / "old.json")
+    play_on(session, 30)
+    monkeypatch.setattr(save_module, "MADE_BY", "negotiate 0.0.9")
+    session.save_now()
+    monkeypatch.undo()
+    data = json.loads((tmp_path / "old.json").read_text(encoding="utf-8"))
+    data["digest"] = "0" * 16  # as if the old rules had played the log to another position
+    (tmp_path / "old.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(SaveError) as refused:
+        saves.resume(content, tmp_path / "old.json")
+    said = str(refused.value)
+    assert "saved by negotiate 0.0.9, whose rules differ" in said
+    assert "pip install 'negotiate==0.0.9'" in said and "kept" in said
+
+
+def test_a_save_of_format_1_still_loads(content, tmp_path):
+    """Saves written before saves carried their content: no content, a digest of the state alone."""
+    from negotiate.engine import digest as fingerprint
+
+    game = play_game(content, "classroom", 4, parse_lineup("default", Table(content, content.scenario("classroom"))))
+    old = {
+        "format": 1,
+        "game": "negotiate",
+        "scenario": "classroom",
+        "seed": 4,
+        "year": 2024,
+        "phase": "game_over",
+        "actions": [action.model_dump(mode="json", exclude_none=True) for action in game.log],
+        "digest": fingerprint(game, 1),
+    }
+    (tmp_path / "v1.json").write_text(json.dumps(old), encoding="utf-8")
+    assert digest(saves.load(content, tmp_path / "v1.json").game) == digest(game)
+
+
+def test_replay_says_it_played_the_save_with_its_own_content(content, tmp_path, capsys):
+    from negotiate.cli import main
+    from negotiate.content import load_content
+
+    folder = copy_of_shipped(tmp_path / "content")
+    before = load_content(folder)
+    game = play_game(before, "classroom", 4, parse_lineup("default", Table(before, before.scenario("classroom"))))
+    Session(game, {seat: None for seat in game.table.order}).save_now(tmp_path / "game.json")
+    assert main(["--content", str(folder), "replay", str(tmp_path / "game.json")]) == 0
+    assert "played with the content saved in it" not in capsys.readouterr().out
+    terms = folder / "decks" / "terms.yaml"
+    terms.write_text(terms.read_text(encoding="utf-8") + "\n# tuned\n", encoding="utf-8")
+    assert main(["--content", str(folder), "replay", str(tmp_path / "game.json")]) == 0
+    out = capsys.readouterr().out
+    assert "verified" in out and "played with the content saved in it" in out

@@ -169,8 +169,11 @@ class StartScreen(Screen[None]):
         self.begin(session)
 
     def begin(self, session: Session | None) -> None:
-        if session is not None:
-            app_of(self).begin(session)
+        if session is None:
+            return
+        if session.table.content.digest != app_of(self).content.digest:
+            self.notify("This game goes on with the cards and rules it began with: the content has changed since.")
+        app_of(self).begin(session)
 
     def say(self, text: str) -> None:
         problem = self.query_one("#problem", Static)
