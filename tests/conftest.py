@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -159,3 +161,27 @@ def one(found: list[str], prefix: str, *words: str) -> str:
     for word in words:
         assert word in hits[0], f"{word!r} not in {hits[0]!r}"
     return hits[0]
+
+
+Keys = Callable[..., Awaitable[None]]
+
+
+def drive(
+    content: Content, script: Callable[[Any, Keys], Awaitable[None]], session: Any = None, size=(100, 30)
+) -> None:
+    """Open the terminal game (the start screen, or the table of `session`) and run `script(app,
+    keys)`, where `await keys("l", "enter")` presses keys as a person would and lets the app settle."""
+    from negotiate.tui.app import NegotiateApp
+
+    async def main() -> None:
+        app = NegotiateApp(content, session, bot_delay=0)
+        async with app.run_test(size=size) as pilot:
+
+            async def keys(*names: str) -> None:
+                await pilot.press(*names)
+                await pilot.pause()
+
+            await pilot.pause()
+            await script(app, keys)
+
+    asyncio.run(main())

@@ -3,8 +3,6 @@ and a PIN chosen at setup keeps players away from the facilitator's menu."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from negotiate.bots import BotSpec
@@ -12,6 +10,7 @@ from negotiate.engine.table import Table
 from negotiate.tui import saves
 from negotiate.tui.app import NegotiateApp
 from negotiate.tui.session import Session
+from tests.conftest import drive
 
 
 @pytest.fixture(autouse=True)
@@ -36,17 +35,13 @@ def test_a_hot_seat_game_opens_on_the_privacy_screen(content, how):
     seat = session.game.current_seat
     secret = content.agendas[session.game.state.secrets[seat].agenda].name  # type: ignore[index]
 
-    async def main() -> None:
-        app = NegotiateApp(content, session, bot_delay=0)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            assert type(app.screen).__name__ == "PrivacyScreen"
-            assert secret not in "".join(str(w.render()) for w in app.screen_stack[-2].query("Static"))
-            await pilot.press("enter")
-            await pilot.pause()
-            assert app.screen.viewer == seat
+    async def script(app, keys) -> None:
+        assert type(app.screen).__name__ == "PrivacyScreen"
+        assert secret not in "".join(str(w.render()) for w in app.screen_stack[-2].query("Static"))
+        await keys("enter")
+        assert app.screen.viewer == seat
 
-    asyncio.run(main())
+    drive(content, script, session)
 
 
 def play_on_until_person(session: Session) -> None:
@@ -60,49 +55,34 @@ def test_a_pin_chosen_at_setup_locks_the_facilitators_menu_even_after_continue(c
     begun: list[Session] = []
     monkeypatch.setattr(NegotiateApp, "begin", lambda app, session: begun.append(session))
 
-    async def set_up() -> None:
-        app = NegotiateApp(content, bot_delay=0)
-        async with app.run_test(size=(100, 40)) as pilot:
-            await pilot.pause()
-            await pilot.press("n")
-            await pilot.pause()
-            app.screen.query_one("#pin").value = "12"
-            await pilot.press("s")
-            await pilot.pause()
-            assert not begun and "at least 4" in str(app.screen.query_one("#problem").render())
-            app.screen.query_one("#pin").value = "4321"
-            await pilot.press("enter")  # Enter in the PIN field starts, as in the seed's
-            await pilot.pause()
+    async def set_up(app, keys) -> None:
+        await keys("n")
+        app.screen.query_one("#pin").value = "12"
+        await keys("s")
+        assert not begun and "at least 4" in str(app.screen.query_one("#problem").render())
+        app.screen.query_one("#pin").value = "4321"
+        await keys("enter")  # Enter in the PIN field starts, as in the seed's
 
-    asyncio.run(set_up())
+    drive(content, set_up, size=(100, 40))
     [session] = begun
     assert session.lock and "4321" not in session.lock and "4321" not in session.autosave.read_text()
     resumed = saves.resume(content, session.autosave)
     assert resumed.lock == session.lock
     monkeypatch.undo()
 
-    async def at_the_table() -> None:
-        app = NegotiateApp(content, resumed, bot_delay=0)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            await pilot.press("f")
-            await pilot.pause()
-            assert type(app.screen).__name__ == "PinDialog"
-            await pilot.press("1", "2", "3", "4", "enter")
-            await pilot.pause()
-            assert type(app.screen).__name__ == "PinDialog" and "not the PIN" in str(
-                app.screen.query_one(".error").render()
-            )
-            await pilot.press("escape")
-            await pilot.pause()
-            assert type(app.screen).__name__ == "TableScreen"
-            await pilot.press("f")
-            await pilot.pause()
-            await pilot.press("4", "3", "2", "1", "enter")
-            await pilot.pause()
-            assert type(app.screen).__name__ == "FacilitatorMenu"
+    async def at_the_table(app, keys) -> None:
+        await keys("f")
+        assert type(app.screen).__name__ == "PinDialog"
+        await keys("1", "2", "3", "4", "enter")
+        assert type(app.screen).__name__ == "PinDialog"
+        assert "not the PIN" in str(app.screen.query_one(".error").render())
+        await keys("escape")
+        assert type(app.screen).__name__ == "TableScreen"
+        await keys("f")
+        await keys("4", "3", "2", "1", "enter")
+        assert type(app.screen).__name__ == "FacilitatorMenu"
 
-    asyncio.run(at_the_table())
+    drive(content, at_the_table, resumed)
 
 
 def test_without_a_pin_the_facilitators_menu_opens_at_once(content):
@@ -111,15 +91,11 @@ def test_without_a_pin_the_facilitators_menu_opens_at_once(content):
         content, "classroom", 1, {s: None if s == "zanoka" else BotSpec("random") for s in table.order}
     )
 
-    async def main() -> None:
-        app = NegotiateApp(content, session, bot_delay=0)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            await pilot.press("f")
-            await pilot.pause()
-            assert type(app.screen).__name__ == "FacilitatorMenu"
+    async def script(app, keys) -> None:
+        await keys("f")
+        assert type(app.screen).__name__ == "FacilitatorMenu"
 
-    asyncio.run(main())
+    drive(content, script, session)
 
 
 def test_play_pin_locks_a_game_started_from_the_command_line(content, monkeypatch):

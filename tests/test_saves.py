@@ -17,6 +17,7 @@ from negotiate.engine.table import Table
 from negotiate.sim import play_game
 from negotiate.tui import saves
 from negotiate.tui.session import Session
+from tests.conftest import drive
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,6 +27,16 @@ def saves_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "saves"
     monkeypatch.setenv("NEGOTIATE_SAVES", str(folder))
     return folder
+
+
+@pytest.fixture
+def begun(monkeypatch: pytest.MonkeyPatch) -> list[Session]:
+    """The sessions the start screen begins, recorded instead of played."""
+    from negotiate.tui.app import NegotiateApp
+
+    sessions: list[Session] = []
+    monkeypatch.setattr(NegotiateApp, "begin", lambda app, session: sessions.append(session))
+    return sessions
 
 
 # --- a resumed game goes on exactly as an uninterrupted one ------------------------------------------
@@ -141,26 +152,16 @@ def test_five_games_started_in_a_row_from_the_command_line_are_all_kept(content,
     assert {info.path for info in saves.saves()} == files
 
 
-def test_five_games_started_in_a_row_from_the_start_screen_are_all_kept(content, monkeypatch):
-    import asyncio
-
-    from negotiate.tui.app import NegotiateApp
+def test_five_games_started_in_a_row_from_the_start_screen_are_all_kept(content, begun):
     from negotiate.tui.start import StartScreen
 
-    begun: list[Session] = []
-    monkeypatch.setattr(NegotiateApp, "begin", lambda app, session: begun.append(session))
+    async def script(app, keys) -> None:
+        for _ in range(5):
+            await keys("n")
+            await keys("s")
+            assert isinstance(app.screen, StartScreen)
 
-    async def main() -> None:
-        app = NegotiateApp(content, bot_delay=0)
-        async with app.run_test(size=(80, 24)) as pilot:
-            for _ in range(5):
-                await pilot.press("n")
-                await pilot.pause()
-                await pilot.press("s")
-                await pilot.pause()
-                assert isinstance(app.screen, StartScreen)
-
-    asyncio.run(main())
+    drive(content, script, size=(80, 24))
     assert len({session.autosave for session in begun}) == 5
     for session in begun:
         assert digest(saves.load(content, session.autosave).game) == digest(session.game)
@@ -235,36 +236,25 @@ def test_whatever_lies_in_the_saves_folder_is_listed_with_its_problem(content, s
     assert saves.latest().path == good.autosave  # type: ignore[union-attr]
 
 
-def test_the_start_screen_and_load_list_survive_a_hostile_folder_and_continue_works(content, saves_folder, monkeypatch):
-    import asyncio
-
-    from negotiate.tui.app import NegotiateApp
+def test_the_start_screen_and_load_list_survive_a_hostile_folder_and_continue_works(content, saves_folder, begun):
     from negotiate.tui.start import LoadScreen, StartScreen
 
     made = hostile_folder(saves_folder)
     table = Table(content, content.scenario("classroom"))
     good = Session.new(content, "classroom", 1, {s: None for s in table.order}, autosave=saves.folder() / "good.json")
-    begun: list[Session] = []
-    monkeypatch.setattr(NegotiateApp, "begin", lambda app, session: begun.append(session))
 
-    async def main() -> None:
-        app = NegotiateApp(content, bot_delay=0)
-        async with app.run_test(size=(100, 40)) as pilot:
-            await pilot.pause()
-            await pilot.press("l")
-            await pilot.pause()
-            assert isinstance(app.screen, LoadScreen)
-            listed = app.screen.query_one("#saves")
-            shown = "\n".join(str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count))
-            for kind, path in made.items():
-                assert path.stem in shown and PROBLEMS[kind] in shown, kind
-            await pilot.press("escape")
-            await pilot.pause()
-            assert isinstance(app.screen, StartScreen)
-            await pilot.press("c")
-            await pilot.pause()
+    async def script(app, keys) -> None:
+        await keys("l")
+        assert isinstance(app.screen, LoadScreen)
+        listed = app.screen.query_one("#saves")
+        shown = "\n".join(str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count))
+        for kind, path in made.items():
+            assert path.stem in shown and PROBLEMS[kind] in shown, kind
+        await keys("escape")
+        assert isinstance(app.screen, StartScreen)
+        await keys("c")
 
-    asyncio.run(main())
+    drive(content, script, size=(100, 40))
     assert [session.autosave for session in begun] == [good.autosave]
 
 
@@ -282,9 +272,6 @@ def test_replay_of_a_deeply_nested_file_says_so(saves_folder, capsys):
 
 
 def test_a_save_is_deleted_from_the_load_list_only_after_a_yes(content, saves_folder):
-    import asyncio
-
-    from negotiate.tui.app import NegotiateApp
     from negotiate.tui.dialogs import Confirm
 
     table = Table(content, content.scenario("classroom"))
@@ -292,38 +279,25 @@ def test_a_save_is_deleted_from_the_load_list_only_after_a_yes(content, saves_fo
         Session.new(content, "classroom", 1, {s: None for s in table.order}, autosave=saves.folder() / f"{name}.json")
     (saves_folder / "x.json").mkdir()
 
-    async def main() -> None:
-        app = NegotiateApp(content, bot_delay=0)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            await pilot.press("l")
-            await pilot.pause()
-            listed = app.screen.query_one("#saves")
-            listed.highlighted = listed.get_option_index(str(saves_folder / "monday.json"))
-            await pilot.press("d")
-            await pilot.pause()
-            assert isinstance(app.screen, Confirm) and "monday" in str(app.screen.question)
-            await pilot.press("n")
-            await pilot.pause()
-            assert (saves_folder / "monday.json").exists()
-            listed = app.screen.query_one("#saves")
-            listed.highlighted = listed.get_option_index(str(saves_folder / "monday.json"))
-            await pilot.press("d")
-            await pilot.pause()
-            await pilot.press("y")
-            await pilot.pause()
-            assert not (saves_folder / "monday.json").exists()
-            listed = app.screen.query_one("#saves")
-            assert listed.option_count == 2  # tuesday, and the folder (never deleted)
-            listed.highlighted = listed.get_option_index(str(saves_folder / "x.json"))
-            await pilot.press("d")
-            await pilot.pause()
-            await pilot.press("y")
-            await pilot.pause()
-            assert (saves_folder / "x.json").is_dir()
-            assert "a folder" in str(app.screen.query_one("#problem").render())
+    async def delete(app, keys, name: str, answer: str) -> None:
+        listed = app.screen.query_one("#saves")
+        listed.highlighted = listed.get_option_index(str(saves_folder / name))
+        await keys("d")
+        assert isinstance(app.screen, Confirm) and name.removesuffix(".json") in str(app.screen.question)
+        await keys(answer)
 
-    asyncio.run(main())
+    async def script(app, keys) -> None:
+        await keys("l")
+        await delete(app, keys, "monday.json", "n")
+        assert (saves_folder / "monday.json").exists()
+        await delete(app, keys, "monday.json", "y")
+        assert not (saves_folder / "monday.json").exists()
+        assert app.screen.query_one("#saves").option_count == 2  # tuesday, and the folder (never deleted)
+        await delete(app, keys, "x.json", "y")
+        assert (saves_folder / "x.json").is_dir()
+        assert "a folder" in str(app.screen.query_one("#problem").render())
+
+    drive(content, script)
     assert (saves_folder / "tuesday.json").exists()
 
 
