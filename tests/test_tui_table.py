@@ -69,6 +69,13 @@ async def until(pilot, condition, steps: int = 400) -> None:
     raise AssertionError("the app never got there")
 
 
+async def open_composer(pilot, app: NegotiateApp, session: Session, seat: str = "brandholm") -> None:
+    """Wait for the seat's turn and open the composer with n."""
+    await until(pilot, lambda: session.game.current_seat == seat)
+    await pilot.press("n")
+    await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+
+
 async def play_my_turns(pilot, app: NegotiateApp, session: Session, limit: int = 3000) -> None:
     """Pass (or take the first move) by keys whenever a person is to act, until the game ends."""
     for _ in range(limit):
@@ -147,9 +154,7 @@ async def test_the_composer_says_why_a_deal_is_invalid_and_stays_open(content):
     session = session_for(content, "crisis-2015", {"brandholm"})
     app = NegotiateApp(content, session, bot_delay=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: session.game.current_seat == "brandholm")
-        await pilot.press("n")
-        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        await open_composer(pilot, app, session)
         composer = app.screen
         await pilot.press("ctrl+enter")
         await pilot.pause(0.05)
@@ -182,9 +187,7 @@ async def test_the_composer_adds_the_term_just_chosen_however_quick_the_keys(con
     session = session_for(content, "crisis-2015", {"brandholm"})
     app = NegotiateApp(content, session, bot_delay=0)
     async with app.run_test(size=(100, 40)) as pilot:
-        await until(pilot, lambda: session.game.current_seat == "brandholm")
-        await pilot.press("n")
-        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        await open_composer(pilot, app, session)
         composer = app.screen
         composer.query_one("#parties", SelectionList).select("dorvasa")
         await pilot.pause()
@@ -211,9 +214,7 @@ async def compose_two_terms(pilot, app: NegotiateApp, session: Session):
     """Open the composer as Brandholm with Surannah ticked and two terms in the draft."""
     from textual.widgets import SelectionList
 
-    await until(pilot, lambda: session.game.current_seat == "brandholm")
-    await pilot.press("n")
-    await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+    await open_composer(pilot, app, session)
     composer = app.screen
     composer.query_one("#parties", SelectionList).select("surannah")
     for term in ("skill_partnership", "legal_pathway"):
@@ -281,9 +282,7 @@ async def test_the_composer_ticks_read_without_colour(content):
     session = session_for(content, "crisis-2015", {"brandholm"})
     app = NegotiateApp(content, session, bot_delay=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: session.game.current_seat == "brandholm")
-        await pilot.press("n")
-        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        await open_composer(pilot, app, session)
         composer, table = app.screen, session.table
         parties, binding = composer.query_one("#parties", SelectionList), composer.query_one("#binding", Checkbox)
 
@@ -549,9 +548,7 @@ async def test_the_global_forum_ticks_every_state_and_gives_back_the_earlier_cho
     session = session_for(content, "crisis-2015", {"brandholm"})
     app = NegotiateApp(content, session, bot_delay=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: session.game.current_seat == "brandholm")
-        await pilot.press("n")
-        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        await open_composer(pilot, app, session)
         composer = app.screen
         parties, forum = composer.query_one("#parties", SelectionList), composer.query_one("#forum", Select)
         parties.select("surannah")
