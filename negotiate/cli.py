@@ -238,8 +238,8 @@ def validate_content(folder: Path | None) -> tuple[Content | None, list[Problem]
 
 def cmd_validate(args: argparse.Namespace) -> int:
     content, found = validate_content(args.dir or args.content)
-    problems = [str(problem) for problem in found]
-    if problems or content is None:
+    if content is None:
+        problems = [str(problem) for problem in found]
         if args.json:
             print(json.dumps({"ok": False, "errors": problems}, indent=2))
         else:

@@ -137,6 +137,16 @@ def test_yaml_syntax_error_names_the_line_of_the_break(folder: Path) -> None:
     one(problems(folder), f"decks/shocks.yaml:{line}: not valid YAML")
 
 
+def test_a_duplicate_key_names_both_lines(folder: Path) -> None:
+    line = edit(folder, "decks/shocks.yaml", "    window: true\n", "    window: true\n    severity: 2\n")
+    found = problems(folder)
+    # the card's own `severity: 3` now follows the one written in above it
+    one(
+        found, f"decks/shocks.yaml:{line + 2}: not valid YAML: duplicate key 'severity' (it is also on line {line + 1})"
+    )
+    assert len(found) == 1, found
+
+
 def test_file_whose_top_is_a_list(folder: Path) -> None:
     (folder / "rules/seats/broken.yaml").write_text("- id: a\n- id: b\n", encoding="utf-8")
     found = problems(folder)

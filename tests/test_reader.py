@@ -95,6 +95,7 @@ def test_every_key_and_item_has_its_line() -> None:
         ("cards:\n  - {id: x, id: y}\n", 2, "duplicate key 'id'"),
         ("a: *nowhere\n", 1, "unknown alias *nowhere"),
         ("a: &loop [1, *loop]\n", 1, "alias *loop stands inside its own anchor"),
+        ("a: &a [1, 2]\nb: &b [*a, *a]\nc: [*b, *b]\n", 3, "alias *b names a value that holds aliases"),
         ("a: !!int 3\n", 1, "tag tag:yaml.org,2002:int is not allowed"),
         ("a: !thing {b: 1}\n", 1, "tag !thing is not allowed"),
         ("? [a, b]\n: 1\n", 1, "a key must be a single value"),
@@ -110,5 +111,5 @@ def test_broken_text_is_refused_with_its_line(text: str, line: int, words: str) 
 
 
 def test_aliases_share_their_anchor() -> None:
-    doc, _ = read_yaml("base: &b {who: global, delta: 1}\nmore: [*b, *b]\n")
-    assert doc["more"] == [doc["base"], doc["base"]]
+    doc, _ = read_yaml("base: &b {who: global, delta: 1}\nmore: &m [*b, *b]\nword: &w x\nmost: [*w, *b]\n")
+    assert doc["more"] == [doc["base"], doc["base"]] and doc["most"] == ["x", doc["base"]]

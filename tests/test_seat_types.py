@@ -59,6 +59,7 @@ def test_a_seat_type_no_bot_names_is_played_by_bots(folder: Path, capsys: pytest
             if lineup == "default":
                 moves |= {action.type for action in game.log if getattr(action, "seat", None) == "corvessa"}
     assert moves - {"pass"}, f"the island's bot only ever passed: {moves}"
+    assert main(["--content", str(folder), "simulate", "--scenario", "classroom", "--games", "2"]) == 0
 
 
 def test_pragmatist_and_random_fit_any_seat_type_and_defaults_fit_their_seats() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ class SourceFile:
 
     path: str
     doc: Any
-    lines: Lines = field(default_factory=dict)
+    lines: Lines
 
     def line(self, loc: Loc) -> int:
         """The 1-based line of the field at `loc`, or of its nearest ancestor that has one."""

@@ -71,7 +71,7 @@ def read_yaml(text: str) -> tuple[Any, Lines]:
         raise YamlError(text.count("\n", 0, exc.position) + 1, exc.reason) from None
 
 
-def plain(text: str) -> Any:
+def _plain(text: str) -> Any:
     """A plain (unquoted) scalar's value by the YAML 1.2 core schema."""
     word = _WORDS.get(text, _MISSING)
     if word is not _MISSING:
@@ -92,13 +92,16 @@ def plain(text: str) -> Any:
 
 
 class _Frame:
-    """A mapping or sequence being built: where it stands, and (for a mapping) the key read last."""
+    """A mapping or sequence being built: where it stands, its anchor, whether it holds an alias,
+    and (for a mapping) the key read last."""
 
-    __slots__ = ("value", "path", "key")
+    __slots__ = ("value", "path", "anchor", "aliases", "key")
 
-    def __init__(self, value: dict[Any, Any] | list[Any], path: Loc):
+    def __init__(self, value: dict[Any, Any] | list[Any], path: Loc, anchor: str | None):
         self.value = value
         self.path = path
+        self.anchor = anchor
+        self.aliases = False
         self.key: Any = _MISSING
 
 
@@ -107,6 +110,7 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.lines: Lines = {}
         self.anchors: dict[str, Any] = {}
+        self.holding_aliases: set[str] = set()  # anchors whose values hold aliases
         self.root: Any = None
         self.documents = 0
 
@@ -117,7 +121,7 @@ class _Builder:
             kind = type(event)
             if kind is ScalarEvent:
                 if event.implicit[0]:
-                    value = plain(event.value)
+                    value = _plain(event.value)
                 elif event.tag in _STR_TAGS:
                     value = event.value
                 else:
@@ -127,9 +131,11 @@ class _Builder:
                 if event.tag not in _CONTAINER_TAGS:
                     raise self.tag_error(event)
                 container: dict[Any, Any] | list[Any] = {} if kind is MappingStartEvent else []
-                self.stack.append(_Frame(container, self.add(container, event)))
+                self.stack.append(_Frame(container, self.add(container, event), event.anchor))
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                self.stack.pop()
+                frame = self.stack.pop()
+                if frame.aliases and frame.anchor:
+                    self.holding_aliases.add(frame.anchor)
             elif kind is AliasEvent:
                 self.add(self.alias(event), event)
             elif kind is DocumentStartEvent:
@@ -174,6 +180,10 @@ class _Builder:
             raise YamlError(event.start_mark.line + 1, f"unknown alias *{event.anchor} (no &{event.anchor} before it)")
         if any(frame.value is value for frame in self.stack):
             raise YamlError(event.start_mark.line + 1, f"alias *{event.anchor} stands inside its own anchor")
+        if event.anchor in self.holding_aliases:  # aliases of aliases can grow a small text without bound
+            raise YamlError(event.start_mark.line + 1, f"alias *{event.anchor} names a value that holds aliases")
+        for frame in self.stack:
+            frame.aliases = True
         return value
 
     def tag_error(self, event: Any) -> YamlError:
