@@ -311,7 +311,14 @@ def _retarget_a_deal(data: dict[str, Any]) -> None:
     action["deal"] = 999
 
 
+def _edit_a_reason(data: dict[str, Any]) -> None:
+    action = next((a for a in data["actions"] if a.get("reason")), None)
+    assert action is not None, "the saved game has no reason: pick another seed"
+    action["reason"] = "a reason nobody gave"
+
+
 BROKEN_SAVES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "reason-edited": (_edit_a_reason, "does not give the saved game"),
     "newer-format": (lambda d: d.update(format=99), "newer version"),
     "deal-id-changed": (_retarget_a_deal, "damaged"),
     "actions-cut": (lambda d: d.update(actions=d["actions"][:-1]), "does not give the saved game"),
