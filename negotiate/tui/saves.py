@@ -108,9 +108,10 @@ def _whole(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def latest() -> SaveInfo | None:
-    """The save Continue resumes: the most recently played game that is not over."""
-    return next((info for info in saves() if info.problem is None and not info.finished), None)
+def latest(found: list[SaveInfo] | None = None) -> SaveInfo | None:
+    """The save Continue resumes: the most recently played game that is not over (among `found`,
+    newest first, if the folder was just listed)."""
+    return next((info for info in found or saves() if info.problem is None and not info.finished), None)
 
 
 def load(content: Content, path: Path, autosave: Path | None = None) -> Session:

@@ -119,7 +119,7 @@ class StartScreen(Screen[None]):
         just ended, or a save been deleted)."""
         content = app_of(self).content
         found = saves.saves()
-        current = saves.latest()
+        current = saves.latest(found)
         resume = describe(content, current) if current else "no game in progress yet"
         count = f"{len(found)} save{'s' * (len(found) != 1)}" if found else "no saves yet"
         notes = {
