@@ -146,7 +146,7 @@ def test_the_outlook_values_a_pathway_by_the_seats_objectives(content: Content):
     game = Game(content, "crisis-2015", 1)
     seat_view = game.view("brandholm")
     outlook = Outlook(Reader(game.table, "brandholm", seat_view.agenda), seat_view)
-    pathway = TermOffer(term="legal_pathway", giver="brandholm", receiver="surannah", params={"quota": 2})
+    pathway = TermOffer(term="legal_pathway", giver="brandholm", receiver="surannah", params={"quota": 4})
     forecast = outlook.forecast("bilateral", ["brandholm", "surannah"], [pathway])
     assert forecast.changes[("brandholm", "labour_gap")] < 0
     assert forecast.changes[("global", "crisis")] < 0

@@ -109,11 +109,14 @@ def test_a_side_payment_buys_one_favour_even_across_a_save(content, tmp_path):
     """The bug a person met: after Continue, a bot had forgotten the favour it had returned, so
     one side payment bought a second one."""
     bots = lineup(content, "crisis-2015", "payers")
-    whole = play_game(content, "crisis-2015", 6, bots)
-    favours = [a for a in whole.log if a.reason and " paid it " in a.reason]
-    assert favours, "this game should have a favour returned for a side payment"
+    for seed in range(1, 40):  # the first game in which a bot returns a favour for a side payment
+        whole = play_game(content, "crisis-2015", seed, bots)
+        favours = [a for a in whole.log if a.reason and " paid it " in a.reason]
+        if favours:
+            break
+    assert favours, "no game returned a favour for a side payment"
     at = whole.log.index(favours[0]) + 1
-    resumed = cut_and_resume(content, "crisis-2015", 6, bots, at, tmp_path / "after-favour.json")
+    resumed = cut_and_resume(content, "crisis-2015", seed, bots, at, tmp_path / "after-favour.json")
     assert resumed == digest(whole)
 
 

@@ -19,16 +19,21 @@ from weakref import WeakKeyDictionary
 
 from negotiate.content.schema import DealScore, Forum, GovernanceScore, ScoreRule, StatScore, ThresholdScore, TrackScore
 from negotiate.engine import SeatView
-from negotiate.engine.deals import full_params, level_of, matches, term_roles
-from negotiate.engine.effects import who
+from negotiate.engine.deals import full_params, level_of, term_roles
+from negotiate.engine.events import Quiet
 from negotiate.engine.flows import (
     Flow,
     Levers,
-    ends,
+    drivers,
     flow_stats,
     global_moves,
-    pressure,
+    owned,
+    people_moves,
+    prepare,
+    pressure_of,
     split,
+    term_levers,
+    term_moves,
     totals,
 )
 from negotiate.engine.scoring import advocated, counts_for, scorer, value_points
@@ -176,6 +181,13 @@ class Lens:
     def __init__(self, table: Table):
         self.table = table
         self.corridors = [CorridorState(**c.model_dump()) for c in table.scenario.corridors]
+        self.drivers = [drivers(table, c) for c in self.corridors]
+        self.bounds = {
+            d: (table.types[d[0]].tracks[d[1]].min, table.types[d[0]].tracks[d[1]].max)
+            for ends in self.drivers
+            for d in ends
+            if d
+        }
         self._terms: dict[tuple, Terms] = {}
         self._bundles: dict[tuple, Bundle] = {}
         self._pictures: dict[tuple, Picture] = {}
@@ -184,7 +196,9 @@ class Lens:
         self._last_picture: tuple[list[SeatState], list[CorridorState], list[Deal], float, Picture] | None = None
 
     def picture(self, state: GameState) -> Picture:
-        """The corridors' flows in a (belief) state, shared with every state of the same flows."""
+        """The corridors' flows this round's resolution would make from a (belief) state, shared
+        with every state of the same flows: the deals in force and the seats' drift applied
+        first (`prepare`), as resolution does, then people move."""
         in_force = [d for d in state.deals if d.status == "in_force"]
         escalation = self.table.escalation(state.round)
         last = self._last_picture
@@ -197,12 +211,21 @@ class Lens:
         ):
             return last[4]  # views share their copies of unchanged parts: the same parts, the same flows
         levers = self._deal_levers(in_force)
-        pressures = tuple(pressure(self.table, state, c)[0] for c in state.corridors)
-        thresholds = tuple(c.threshold for c in state.corridors)
-        key = (pressures, thresholds, tuple((lv.capacity, lv.enforcement, lv.protection) for lv in levers), escalation)
+        projected = state.fork()
+        prepare(self.table, projected, Quiet(projected))
+        values = tuple(
+            tuple(projected.seats[self.table.index[d[0]]].tracks[d[1]] if d else 0 for d in ends)
+            for ends in self.drivers
+        )
+        corridors = tuple(state.corridors)
+        pressures = tuple(pressure_of(self.table, c, *v)[0] for c, v in zip(corridors, values))
+        thresholds = tuple(c.threshold for c in corridors)
+        offsets = tuple(c.drift + c.surge for c in corridors)
+        lever_key = tuple((lv.capacity, lv.enforcement, lv.protection) for lv in levers)
+        key = (pressures, thresholds, lever_key, escalation, values, offsets)
         known = self._pictures.get(key)
         if known is None:
-            picture = Picture(self, pressures, thresholds, levers, escalation)
+            picture = Picture(self, corridors, values, pressures, levers, escalation)
             known = _keep(self._pictures, key, picture, PICTURES)
         self._last_picture = (state.seats, state.corridors, in_force, escalation, known)
         return known
@@ -265,61 +288,43 @@ class Lens:
         return known
 
     def _read(self, offer: TermOffer, parties: tuple[str, ...], measured: Sequence[int] | None) -> Terms:
+        """One term read as the rules apply it (`term_moves`, `term_levers`): its changes each
+        round, the spread of its effects no evidence has measured, and its corridor levers."""
         table = self.table
         term = table.terms[offer.term]
-        params = full_params(term, offer)
         roles = term_roles(offer, parties)
         changes: dict[Key, float] = defaultdict(float)
+        for owner, track, change, _ in term_moves(table, offer, roles, truths=measured):
+            changes[(owner, track)] += change
         spread: dict[Key, float] = defaultdict(float)
-        if term.transfer and offer.giver and offer.receiver:
-            changes[(offer.giver, "budget")] -= params[term.transfer]
-            changes[(offer.receiver, "budget")] += params[term.transfer]
-        for effect in term.effects:
-            times = params.get(effect.times, 0) if effect.times else 1
-            self._add(changes, effect.who, effect.track, effect.delta * times, roles)
-        for k, unc in enumerate(term.uncertain):
-            times = params.get(unc.times, 0) if unc.times else 1
-            if measured:
-                self._add(changes, unc.who, unc.track, measured[k] * times, roles)
-            else:
-                self._add(spread, unc.who, unc.track, unc.spread * times, roles)
-        levers = []
-        for route in term.corridors:
-            scale = params.get(route.times, 0) if route.times else 1
-            for i, corridor in enumerate(self.corridors):
-                if matches(route.match, corridor, roles):
-                    levers.append((i, route.capacity * scale, route.enforcement * scale, route.protection * scale))
-        return Terms(tuple(changes.items()), tuple(spread.items()), tuple(levers))
-
-    def _add(self, changes: dict[Key, float], selector: str, track: str, value: float, roles: Mapping) -> None:
-        if selector == "global":
-            changes[("global", track)] += value
-        else:
-            for seat in who(self.table, selector, track, roles):
-                changes[(seat, track)] += value
+        if not measured:
+            params = full_params(term, offer)
+            for unc in term.uncertain:
+                times = params.get(unc.times, 0) if unc.times else 1
+                for owner, track, size, _ in owned(table, unc.who, unc.track, unc.spread * times, "", roles):
+                    spread[(owner, track)] += size
+        levers = tuple(term_levers(table, self.corridors, offer, roles))
+        return Terms(tuple(changes.items()), tuple(spread.items()), levers)
 
     def people(self, i: int, before: Flow, after: Flow) -> list[tuple[Key, float]]:
         """How a change in one corridor's flows moves its seats' tracks and tallies: worked out
-        once per corridor and change in its regular, irregular and harmful numbers (all that
-        `ends` and `flow_stats` count), whatever the flows and the picture."""
-        key = (i, after.regular - before.regular, after.irregular - before.irregular, after.harmful - before.harmful)
+        once per corridor and its regular, irregular and harmful numbers before and after (all
+        that `people_moves` and `flow_stats` count, each rounded as applied), whatever the picture."""
+        key = (i, before.regular, before.irregular, before.harmful, after.regular, after.irregular, after.harmful)
         known = self._people.get(key)
         if known is None:
             known = _keep(self._people, key, self._moved(self.corridors[i], before, after), READINGS)
         return known
 
     def _moved(self, corridor: CorridorState, before: Flow, after: Flow) -> list[tuple[Key, float]]:
-        out: list[tuple[Key, float]] = []
-        for old, new in zip(ends(self.table, corridor, before), ends(self.table, corridor, after)):
-            seat, effects = new[0], new[1]
-            tracks = self.table.types[seat].tracks
-            for effects_list, count in ((effects.regular, new[3] - old[3]), (effects.irregular, new[4] - old[4])):
-                if count:
-                    out += [((seat, e.track), e.delta * count) for e in effects_list if e.track in tracks]
-        for (seat, stat, n_old), (_, _, n_new) in zip(flow_stats(corridor, before), flow_stats(corridor, after)):
-            if n_new != n_old:
-                out.append(((seat, f"stat:{stat}"), n_new - n_old))
-        return out
+        """What the rules move (`people_moves`, `flow_stats`) with the flows after, less before."""
+        moved: dict[Key, float] = defaultdict(float)
+        for sign, flow in ((-1, before), (1, after)):
+            for seat, track, change, _ in people_moves(self.table, corridor, flow):
+                moved[(seat, track)] += sign * change
+            for seat, stat, n in flow_stats(corridor, flow):
+                moved[(seat, f"stat:{stat}")] += sign * n
+        return [(key, value) for key, value in moved.items() if value]
 
 
 _lenses: WeakKeyDictionary[Table, Lens] = WeakKeyDictionary()
@@ -334,23 +339,27 @@ def lens(table: Table) -> Lens:
 
 
 class Picture:
-    """The corridors' flows as they stand (pressures, thresholds and levers from deals in force),
+    """The corridors' flows this round's resolution would make (their pressures from the values
+    of their push and pull tracks as people move, thresholds, and levers from deals in force),
     and forecasts of packages against them, each worked out once."""
 
     def __init__(
         self,
         lens: Lens,
+        corridors: tuple[CorridorState, ...],
+        values: tuple[tuple[int, ...], ...],
         pressures: tuple[int, ...],
-        thresholds: tuple[int, ...],
         levers: list[Levers],
         escalation: float,
     ):
         self.lens = lens
         self.escalation = escalation
+        self.corridors = corridors
+        self.values = values
         self.pressures = pressures
-        self.thresholds = thresholds
+        self.thresholds = tuple(c.threshold for c in corridors)
         self.levers = levers
-        self.flows = [split(p, lever, t) for p, lever, t in zip(pressures, levers, thresholds)]
+        self.flows = [split(p, lever, t) for p, lever, t in zip(pressures, levers, self.thresholds)]
         self.totals = totals(self.flows)
         self.drift = _by_track(global_moves(lens.table, *self.totals, escalation))
         self._forecasts: dict[tuple, Forecast] = {}
@@ -376,16 +385,38 @@ class Picture:
             known = Forecast(parties, tuple(terms), package.level)
             known.changes.update(package.changes)
             known.spread.update(package.spread)
-            if package.extra:
-                self._flow_changes(known.changes, package.extra)
+            shifts = self._shifts(package.changes) if package.changes else {}
+            if package.extra or shifts:
+                self._flow_changes(known.changes, package.extra, shifts)
             self._forecasts[key] = known
         return known
 
-    def _flow_changes(self, changes: dict[Key, float], extra: Mapping[int, list[float]]) -> None:
-        """Add how the corridors' flows change when the levers move by `extra`."""
+    def _shifts(self, changes: Mapping[Key, float]) -> dict[int, int]:
+        """The corridors whose pressure a package's changes move (through the push or pull track
+        that drives them), with their new pressure."""
+        shifts = {}
+        for i, ends in enumerate(self.lens.drivers):
+            moved = [changes.get(d, 0.0) if d else 0.0 for d in ends]
+            if not any(moved):
+                continue
+            values = [
+                _clamp(value + change, *self.lens.bounds[d]) if d else value
+                for d, value, change in zip(ends, self.values[i], moved)
+            ]
+            new = pressure_of(self.lens.table, self.corridors[i], *values)[0]
+            if new != self.pressures[i]:
+                shifts[i] = new
+        return shifts
+
+    def _flow_changes(
+        self, changes: dict[Key, float], extra: Mapping[int, list[float]], shifts: Mapping[int, int]
+    ) -> None:
+        """Add how the corridors' flows change when the levers move by `extra` and the pressures
+        shift to `shifts`."""
         irregular, unprotected, excess = self.totals
-        for i, (capacity, enforcement, protection) in extra.items():
-            moved, more = self._corridor_change(i, capacity, enforcement, protection)
+        for i in sorted(extra.keys() | shifts.keys()):
+            capacity, enforcement, protection = extra.get(i, (0.0, 0.0, 0.0))
+            moved, more = self._corridor_change(i, capacity, enforcement, protection, shifts.get(i, self.pressures[i]))
             for key, value in moved:
                 changes[key] += value
             irregular += more[0]
@@ -395,16 +426,16 @@ class Picture:
             changes[key] += value
 
     def _corridor_change(
-        self, i: int, capacity: float, enforcement: float, protection: float
+        self, i: int, capacity: float, enforcement: float, protection: float, pressure: int
     ) -> tuple[list[tuple[Key, float]], tuple[int, int, int]]:
-        """How one corridor's seats and flow totals move when its levers move: worked out once
-        per lever change, for every package that makes it."""
-        key = (i, capacity, enforcement, protection)
+        """How one corridor's seats and flow totals move when its levers move and its pressure
+        becomes `pressure`: worked out once per change, for every package that makes it."""
+        key = (i, capacity, enforcement, protection, pressure)
         known = self._corridors.get(key)
         if known is None:
             lever, before = self.levers[i], self.flows[i]
             moved = Levers(lever.capacity + capacity, lever.enforcement + enforcement, lever.protection + protection)
-            after = split(self.pressures[i], moved, self.thresholds[i])
+            after = split(pressure, moved, self.thresholds[i])
             if after == before:
                 known = ([], (0, 0, 0))
             else:

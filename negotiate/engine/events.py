@@ -38,3 +38,12 @@ class Story:
     def add(self, kind: str, text: str, to: str | None = None, card: str | None = None) -> None:
         state = self.state
         self.events.append(build(Event, round=state.round, phase=state.phase, kind=kind, text=text, to=to, card=card))  # type: ignore[attr-defined]
+
+
+class Quiet(Story):
+    """A story nobody reads: the rules run on a copy of the state to look ahead, untold."""
+
+    __slots__ = ()
+
+    def add(self, kind: str, text: str, to: str | None = None, card: str | None = None) -> None:
+        pass
