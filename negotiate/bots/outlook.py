@@ -37,7 +37,7 @@ from negotiate.engine.flows import (
     totals,
 )
 from negotiate.engine.scoring import advocated, counts_for, scorer, value_points
-from negotiate.engine.state import CorridorState, Deal, GameState, SeatState, Secret, TermOffer, build
+from negotiate.engine.state import CorridorState, Deal, GameState, SeatState, Secret, TermOffer, build, clone
 from negotiate.engine.table import Table
 
 Key = tuple[str, str]
@@ -182,6 +182,12 @@ class Lens:
         self.table = table
         self.corridors = [CorridorState(**c.model_dump()) for c in table.scenario.corridors]
         self.drivers = [drivers(table, c) for c in self.corridors]
+        self.driven: dict[tuple[str, str], list[int]] = {}
+        """The corridors each push or pull track drives, by (seat, track)."""
+        for i, ends in enumerate(self.drivers):
+            for d in ends:
+                if d:
+                    self.driven.setdefault(d, []).append(i)
         self.bounds = {
             d: (table.types[d[0]].tracks[d[1]].min, table.types[d[0]].tracks[d[1]].max)
             for ends in self.drivers
@@ -211,7 +217,11 @@ class Lens:
         ):
             return last[4]  # views share their copies of unchanged parts: the same parts, the same flows
         levers = self._deal_levers(in_force)
-        projected = state.fork()
+        projected = clone(  # prepare moves only tracks: copies of them are all it needs
+            state,
+            seats=[clone(seat, tracks=dict(seat.tracks)) for seat in state.seats],
+            global_tracks=dict(state.global_tracks),
+        )
         prepare(self.table, projected, Quiet(projected))
         values = tuple(
             tuple(projected.seats[self.table.index[d[0]]].tracks[d[1]] if d else 0 for d in ends)
@@ -320,7 +330,7 @@ class Lens:
         """What the rules move (`people_moves`, `flow_stats`) with the flows after, less before."""
         moved: dict[Key, float] = defaultdict(float)
         for sign, flow in ((-1, before), (1, after)):
-            for seat, track, change, _ in people_moves(self.table, corridor, flow):
+            for seat, track, change, _ in people_moves(self.table, corridor, flow, told=False):
                 moved[(seat, track)] += sign * change
             for seat, stat, n in flow_stats(corridor, flow):
                 moved[(seat, f"stat:{stat}")] += sign * n
@@ -394,11 +404,12 @@ class Picture:
     def _shifts(self, changes: Mapping[Key, float]) -> dict[int, int]:
         """The corridors whose pressure a package's changes move (through the push or pull track
         that drives them), with their new pressure."""
-        shifts = {}
-        for i, ends in enumerate(self.lens.drivers):
+        shifts: dict[int, int] = {}
+        driven = self.lens.driven
+        touched = {i for key in changes if key in driven for i in driven[key]}
+        for i in sorted(touched):
+            ends = self.lens.drivers[i]
             moved = [changes.get(d, 0.0) if d else 0.0 for d in ends]
-            if not any(moved):
-                continue
             values = [
                 _clamp(value + change, *self.lens.bounds[d]) if d else value
                 for d, value, change in zip(ends, self.values[i], moved)

@@ -24,7 +24,7 @@ def move_seat(table: Table, state: GameState, seat_id: str, track: str, delta: i
     spec = table.types[seat_id].tracks[track]
     new = min(spec.max, max(spec.min, old + delta))
     seat.tracks[track] = new
-    if new != old:
+    if new != old and story.told:
         story.add("track", f"{table.name(seat_id)}: {spec.label.lower()} {new - old:+d} to {new} ({why})")
     return new - old
 
@@ -35,7 +35,7 @@ def move_global(table: Table, state: GameState, track: str, delta: int, why: str
     spec = table.scenario.global_tracks[track]
     new = min(spec.max, max(spec.min, old + delta))
     state.global_tracks[track] = new
-    if new != old:
+    if new != old and story.told:
         story.add("global", f"{spec.label} {new - old:+d} to {new} ({why})")
     return new - old
 

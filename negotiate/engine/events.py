@@ -30,6 +30,8 @@ class Story:
     """Collects the events of one step, stamped with the round and phase they happened in."""
 
     __slots__ = ("state", "events")
+    told = True
+    """Whether anyone reads this story (a look-ahead's is not: its lines need not be written)."""
 
     def __init__(self, state: object):
         self.state = state
@@ -44,6 +46,7 @@ class Quiet(Story):
     """A story nobody reads: the rules run on a copy of the state to look ahead, untold."""
 
     __slots__ = ()
+    told = False
 
     def add(self, kind: str, text: str, to: str | None = None, card: str | None = None) -> None:
         pass

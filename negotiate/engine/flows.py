@@ -284,10 +284,11 @@ def move_people(
     return flow
 
 
-def people_moves(table: Table, corridor: CorridorState, flow: Flow) -> list[Move]:
+def people_moves(table: Table, corridor: CorridorState, flow: Flow, told: bool = True) -> list[Move]:
     """How a corridor's flows move the tracks of the seats at its ends, before bounds: for each
     seat and track, the per-person effects of its regular and irregular people summed, then
-    rounded once (so that one more visa never moves a track the wrong way by rounding alone)."""
+    rounded once (so that one more visa never moves a track the wrong way by rounding alone).
+    Unless `told`, the moves come without their reasons (a look-ahead needs none)."""
     out: list[Move] = []
     for seat, effects, what, regular, irregular in ends(table, corridor, flow):
         sums: dict[tuple[str, str], float] = {}
@@ -296,13 +297,14 @@ def people_moves(table: Table, corridor: CorridorState, flow: Flow) -> list[Move
             for effect in listed if people else ():
                 key = (effect.who, effect.track)
                 sums[key] = sums.get(key, 0.0) + effect.delta * people
-                notes.setdefault(key, []).extend([effect.note] if effect.note else [])
+                if told and effect.note:
+                    notes.setdefault(key, []).append(effect.note)
         counted = " and ".join(f"{n} {kind}" for n, kind in ((regular, "regular"), (irregular, "irregular")) if n)
         for (selector, track), total in sums.items():
             change = amount(total)
             if change:
-                why = f"{counted} {what}" + (f": {'; '.join(notes[(selector, track)])}" if notes[(selector, track)] else "")
-                out += owned(table, selector, track, change, why, {"self": (seat,)})
+                why = f"{counted} {what}: {'; '.join(notes[(selector, track)])}" if (selector, track) in notes else ""
+                out += owned(table, selector, track, change, why or f"{counted} {what}", {"self": (seat,)})
     return out
 
 
