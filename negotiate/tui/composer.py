@@ -22,7 +22,7 @@ from negotiate.tui.dialogs import Confirm
 from negotiate.tui.marks import Checkbox, SelectionList
 from negotiate.tui.preview import foresight, preview
 from negotiate.tui.session import Session
-from negotiate.tui.words import offer_line
+from negotiate.tui.words import counted, offer_line
 
 FORUMS = [("bilateral", "bilateral"), ("regional", "regional"), ("global", "global")]
 FORUM_HELP = {
@@ -89,7 +89,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
                 value=self.start.get("region") or Select.NULL,
             )
             yield Select(
-                [(f"{n} round{'s' if n > 1 else ''}", n) for n in range(1, rules.max_duration + 1)],
+                [(counted(n, "round"), n) for n in range(1, rules.max_duration + 1)],
                 value=self.start["duration"],
                 allow_blank=False,
                 id="duration",

@@ -17,7 +17,7 @@ from negotiate.engine.scoring import ScoreLine
 from negotiate.engine.state import CorridorState, Deal
 from negotiate.engine.table import Table
 from negotiate.tui.preview import Preview
-from negotiate.tui.words import figure, leverage
+from negotiate.tui.words import counted, figure, leverage
 
 BAR = 20
 """Width of a track's bar, in cells."""
@@ -173,7 +173,7 @@ def deal_card(table: Table, view: SeatView, deal: Deal, foreseen: Preview | None
     status = status_words(deal)
     if deal.status == "in_force" and deal.ends is not None:
         left = deal.ends - view.round + 1
-        status += f", {left} round{'s' if left != 1 else ''} left"
+        status += f", {counted(left, 'round')} left"
     text = Text()
     text.append(f"#{deal.id} ", style="bold")
     text.append(f"[{status}] ", style="bold green" if deal.status == "in_force" else "bold")
@@ -186,8 +186,8 @@ def deal_card(table: Table, view: SeatView, deal: Deal, foreseen: Preview | None
     if deal.endorsers:
         text.append(f"\n   endorsed by {', '.join(table.name(e) for e in deal.endorsers)}", style="dim")
     if foreseen is not None:
-        rounds = f"{foreseen.rounds} round{'s' if foreseen.rounds != 1 else ''}"
-        text.append(f"\n   for you: score {figure(foreseen.score, '+.1f')} over {rounds}", style="italic")
+        score = f"score {figure(foreseen.score, '+.1f')} over {counted(foreseen.rounds, 'round')}"
+        text.append(f"\n   for you: {score}", style="italic")
     text.append("\n")
     return text
 

@@ -11,7 +11,7 @@ from negotiate.engine import SeatView
 from negotiate.engine.actions import DealSpec
 from negotiate.engine.state import Deal
 from negotiate.engine.table import Table
-from negotiate.tui.words import figure
+from negotiate.tui.words import counted, figure
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,7 @@ def foresight(foreseen: Preview) -> str:
     """A preview in a few lines: the score over the rounds, then each round's effects on the
     seat's tracks and the world's (the largest first), and what ± means when an effect has a
     spread."""
-    rounds = f"{foreseen.rounds} round{'s' if foreseen.rounds != 1 else ''}"
-    lines = [f"Over {rounds}, your score {figure(foreseen.score, '+.1f')}"]
+    lines = [f"Over {counted(foreseen.rounds, 'round')}, your score {figure(foreseen.score, '+.1f')}"]
     for who, effects in (("You", foreseen.mine), ("World", foreseen.world)):
         if effects:
             largest = sorted(effects, key=lambda e: -abs(e.change))

@@ -26,7 +26,7 @@ from negotiate.engine.state import Deal
 from negotiate.tui import panels
 from negotiate.tui.preview import Preview, foresight, preview
 from negotiate.tui.session import Session
-from negotiate.tui.words import PHASE_HELP, PHASES, action_line, leverage, now_text
+from negotiate.tui.words import PHASE_HELP, PHASES, action_line, counted, leverage, now_text
 
 COMPOSE, COUNTER, PAY, MESSAGE = "compose", "counter:", "pay", "message"
 """Move entries that open a dialog rather than act at once."""
@@ -294,9 +294,7 @@ class TableScreen(Screen[None]):
         self.query_one("#moves", OptionList).focus()
         if isinstance(action, Undo):
             taken = self.session.take_back()
-            self.notify(
-                f"Took back {taken} action{'s' if taken != 1 else ''}: the last move by a person, and the bots' since."
-            )
+            self.notify(f"Took back {counted(taken, 'action')}: the last move by a person, and the bots' since.")
             self.refresh_table()
             self.advance()
             return

@@ -36,6 +36,11 @@ def figure(value: float, spec: str = "g") -> str:
     return format(0.0, spec) if float(text) == 0 else text
 
 
+def counted(number: int, noun: str) -> str:
+    """A number of things: "1 round", "2 rounds"."""
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
 def deal_line(table: Table, deal: Deal) -> str:
     """A deal in one line, with its number."""
     return f"#{deal.id} {describe(table, deal)}"
