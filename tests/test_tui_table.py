@@ -475,6 +475,7 @@ async def test_an_app_killed_mid_game_resumes_at_its_last_action(content):
         await pilot.pause(0.1)
         assert app.screen.viewer == "dorvasa"
         assert resumed.game.current_seat == "dorvasa"
+        assert not app.screen.query_one("#aside").display, "Dorvasa has moved: no first-turn brief again"
 
 
 def test_the_crisis_row_tells_how_hard_shocks_strike_this_round(content: Content) -> None:

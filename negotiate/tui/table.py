@@ -75,7 +75,7 @@ class TableScreen(Screen[None]):
         foresee a deal again until the view is drawn anew."""
         self._now = ""
         """What the viewer may do now, in words (see `now_text`)."""
-        self._briefed: set[str] = set()
+        self._briefed = {actor(action) for action in session.game.effective_log()}
         """The seats whose player has made a move: until then, their leverage is shown beside the moves."""
 
     # --- layout --------------------------------------------------------------------------
