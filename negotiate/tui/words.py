@@ -113,14 +113,16 @@ def moves_now(table: Table, legal: Sequence[ActionModel]) -> str:
         said["propose"] = "propose a deal"
     if "campaign" in kinds:
         targets = sorted({action.target for action in kinds["campaign"]})  # type: ignore[attr-defined]
-        said["campaign"] = "campaign in " + (table.name(targets[0]) if len(targets) == 1 else f"{len(targets)} states")
+        said["campaign"] = "campaign in " + (
+            table.name(targets[0]) if len(targets) == 1 else counted(len(targets), "state")
+        )
     if "publish_evidence" in kinds:
         terms = [action.term for action in kinds["publish_evidence"]]  # type: ignore[attr-defined]
-        said["publish"] = "publish evidence on " + (
-            table.terms[terms[0]].name if len(terms) == 1 else f"{len(terms)} terms"
+        said["publish_evidence"] = "publish evidence on " + (
+            table.terms[terms[0]].name if len(terms) == 1 else counted(len(terms), "term")
         )
     if "side_payment" in kinds:
-        said["pay"] = "pay a side payment"
+        said["side_payment"] = "pay a side payment"
     if "pass" in kinds:
         said["pass"] = "pass"
     moves = [said[group] for group in MOVES_ORDER if group in said]
@@ -153,11 +155,12 @@ MOVES_ORDER = (
     "suspend your part in",
     "audit",
     "campaign",
-    "publish",
-    "pay",
+    "publish_evidence",
+    "side_payment",
     "pass",
 )
-"""The order `moves_now` says the moves in: answers first, passing last."""
+"""The order `moves_now` says the moves in (by their words on a deal, else their kind): answers
+first, passing last."""
 
 
 def numbered(deals: Sequence[int]) -> str:
@@ -165,6 +168,6 @@ def numbered(deals: Sequence[int]) -> str:
     if len(deals) == 1:
         return f"deal #{deals[0]}"
     if len(deals) > 3:
-        return f"{len(deals)} deals"
+        return counted(len(deals), "deal")
     marks = [f"#{d}" for d in deals]
     return f"deals {', '.join(marks[:-1])} and {marks[-1]}"
