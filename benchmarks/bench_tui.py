@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -77,8 +78,37 @@ async def key_to_table(presses: int) -> dict[str, list[float]]:
             app.screen.refresh_table()
             await pilot.pause()
             times["a move to the redrawn table"].append(time.perf_counter() - started)
+            await foresee(pilot, session, times)
             await pilot.press("p")
     return times
+
+
+async def foresee(pilot, session, times: dict[str, list[float]]) -> None:
+    """Time ↓ onto each move on a deal (its effect foreseen beside the moves) and onto a move on
+    no deal, and the preview of that deal from the seat's view (what the table's cache saves
+    when the cursor comes back to a deal)."""
+    from textual.widgets import OptionList
+
+    from negotiate.tui.preview import preview
+
+    moves = pilot.app.screen.query_one("#moves", OptionList)
+    view = session.game.view("brandholm")
+    for index in range(1, moves.option_count):
+        on_deal = re.search(r"deal #(\d+)$", str(moves.get_option_at_index(index).prompt))
+        moves.highlighted = index - 1
+        await pilot.pause()
+        started = time.perf_counter()
+        await pilot.press("down")
+        await pilot.pause()
+        took = time.perf_counter() - started
+        if on_deal is None:
+            times["key press onto a move on no deal"].append(took)
+            continue
+        times["key press onto a move on a deal, foreseen"].append(took)
+        deal = session.game.state.deal(int(on_deal[1]))
+        started = time.perf_counter()
+        preview(session.table, view, deal)
+        times["a deal's preview, from the seat's view"].append(time.perf_counter() - started)
 
 
 TIMED = (
@@ -86,6 +116,9 @@ TIMED = (
     "the harness: a bare pause",
     "key press to a switched tab",
     "a move to the redrawn table",
+    "key press onto a move on no deal",
+    "key press onto a move on a deal, foreseen",
+    "a deal's preview, from the seat's view",
 )
 
 

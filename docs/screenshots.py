@@ -1,4 +1,5 @@
-"""Make the README's screenshots (SVG) of the table and the composer: python docs/screenshots.py"""
+"""Make the README's screenshots (SVG) of the table (the cursor on a deal to answer) and the composer:
+python docs/screenshots.py"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from textual.widgets import Select, SelectionList
+from textual.widgets import OptionList, Select, SelectionList
 
 from negotiate.bots import default_lineup
 from negotiate.content import load_content
@@ -30,6 +31,11 @@ async def main() -> None:
             if session.game.current_seat == "brandholm":
                 await pilot.press("p")
             await pilot.pause(0.02)
+        moves = app.screen.query_one("#moves", OptionList)
+        answers = [
+            i for i in range(moves.option_count) if str(moves.get_option_at_index(i).prompt).startswith("Accept")
+        ]
+        await pilot.press(*["down"] * answers[0])  # a deal to answer, foreseen beside the moves
         await pilot.pause(0.2)
         app.save_screenshot(str(HERE / "table.svg"))
         await pilot.press("n")

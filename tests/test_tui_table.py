@@ -10,14 +10,28 @@ import re
 
 import pytest
 from rich.console import Console, RenderableType
+from rich.text import Text
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import Select, Static
+from textual.widgets import OptionList, Select, Static
 
 from negotiate.bots import default_lineup
 from negotiate.content import Content
 from negotiate.engine import Game, digest
-from negotiate.engine.actions import actor
+from negotiate.engine.actions import (
+    Accept,
+    Campaign,
+    Counter,
+    Endorse,
+    Pass,
+    Propose,
+    PublishEvidence,
+    Ratify,
+    Refuse,
+    Reject,
+    SidePayment,
+    actor,
+)
 from negotiate.engine.events import Story, possessive
 from negotiate.engine.moves import reveal
 from negotiate.engine.scoring import ScoreLine
@@ -27,9 +41,10 @@ from negotiate.tui import saves
 from negotiate.tui.app import NegotiateApp
 from negotiate.tui.dialogs import BOTS_READ_NO_TEXT
 from negotiate.tui.panels import deal_card, global_tracks, own_cards
+from negotiate.tui.preview import foresight, preview
 from negotiate.tui.session import Session
-from negotiate.tui.words import figure
-from tests.conftest import next_round
+from negotiate.tui.words import figure, leverage, moves_now
+from tests.conftest import next_round, pass_until
 
 
 @pytest.fixture(autouse=True)
@@ -132,6 +147,8 @@ async def test_hot_seat_never_shows_one_seats_secrets_to_another(content):
             if name == "PrivacyScreen":
                 text = screen_text(app)
                 assert agendas["aldermark"].name not in text and agendas["zanoka"].name not in text
+                table = app.screen_stack[-2]
+                assert not table.query_one("#aside").display, "no deal foreseen, no seat's moves behind it"
                 await pilot.press("enter")
             elif name == "TableScreen" and screen.viewer == game.current_seat and screen.viewer in seen:
                 me = screen.viewer
@@ -458,6 +475,7 @@ async def test_an_app_killed_mid_game_resumes_at_its_last_action(content):
         await pilot.pause(0.1)
         assert app.screen.viewer == "dorvasa"
         assert resumed.game.current_seat == "dorvasa"
+        assert not app.screen.query_one("#aside").display, "Dorvasa has moved: no first-turn brief again"
 
 
 def test_the_crisis_row_tells_how_hard_shocks_strike_this_round(content: Content) -> None:
@@ -481,7 +499,7 @@ def test_the_forecast_card_shows_what_is_still_to_come_and_says_when_nothing_mor
     foreseen = f"{game.table.year(card.round)}: {content.trends[card.card].name}."
 
     def you(round_index: int) -> str:
-        return printed(own_cards(game.table, view.model_copy(update={"round": round_index}), []))
+        return printed(own_cards(game.table, view.model_copy(update={"round": round_index}), [], ""))
 
     assert card.round > 1
     assert foreseen in you(card.round - 1)
@@ -531,7 +549,7 @@ def test_no_number_shows_as_minus_zero(content: Content) -> None:
     """A weight of -1 on an empty track scores -0.0 points: the You tab shows 0, never -0."""
     game = Game(content, "crisis-2015", 3)
     lines = [ScoreLine("objective", "Unfilled jobs", -0.0), ScoreLine("objective", "Welfare", -0.04)]
-    shown = printed(own_cards(game.table, game.view("brandholm"), lines))
+    shown = printed(own_cards(game.table, game.view("brandholm"), lines, ""))
     assert "     0  Unfilled jobs" in shown and "   0.0  total" in shown
     assert not re.search(r"-0(\.0+)?(?![\d.])", shown), "a minus zero"
     assert [figure(x, spec) for x, spec in ((-0.0, "g"), (-0.04, "+.1f"), (-0.04, ">6.1f"), (-2.5, "g"))] == [
@@ -655,3 +673,188 @@ async def test_a_message_to_bots_alone_says_that_bots_do_not_read_free_text(cont
         await pilot.pause()
         note = str(app.screen.query_one("#bots-note", Static).render())
         assert (note == BOTS_READ_NO_TEXT) is noted
+
+
+# --- a deal foreseen where it is decided ------------------------------------------------------
+
+PATHWAY = TermOffer(term="legal_pathway", giver="brandholm", receiver="dunmar", params={"quota": 2})
+"""Brandholm opens a legal pathway to Dunmar's workers: the deal Dunmar is offered below."""
+
+
+def offered_to_dunmar(content: Content, binding: bool = False) -> Session:
+    """A game where Dunmar, played by a person, is offered deal #1 by Brandholm (a bot)."""
+    session = session_for(content, "crisis-2015", {"dunmar"})
+    offer = Propose(seat="brandholm", forum="bilateral", parties=["brandholm", "dunmar"], terms=[PATHWAY])
+    session.apply(offer.model_copy(update={"binding": binding}))
+    return session
+
+
+async def dunmars_turn(pilot, session: Session) -> None:
+    await until(pilot, lambda: session.game.current_seat == "dunmar" and pilot.app.screen.viewer == "dunmar")
+    await pilot.pause()
+
+
+async def cursor_to(pilot, move: str) -> None:
+    """Press ↓ until the cursor of Your moves is on `move` (as it reads in the list)."""
+    moves = pilot.app.screen.query_one("#moves", OptionList)
+    for _ in range(moves.option_count):
+        if str(moves.highlighted_option.prompt) == move:
+            return
+        await pilot.press("down")
+        await pilot.pause()
+    raise AssertionError(f"no move {move!r} in Your moves")
+
+
+def aside(app: NegotiateApp) -> tuple[str | None, str]:
+    """The box beside Your moves, if it shows: its title and its text."""
+    box = app.screen.query_one("#aside")
+    return (box.border_title, str(app.screen.query_one("#aside-text", Static).render())) if box.display else (None, "")
+
+
+@pytest.mark.parametrize("move", ["Accept deal #1", "Reject deal #1", "Counter deal #1…"])
+async def test_a_move_on_a_deal_shows_its_foreseen_effect_on_you_as_the_composer_does(content, move):
+    """With the cursor on a move that answers another seat's deal, the box beside the moves shows
+    what the composer shows of the same deal, at 80x24; Counter's composer opens on it."""
+    session = offered_to_dunmar(content)
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await dunmars_turn(pilot, session)
+        await cursor_to(pilot, move)
+        foreseen = preview(session.table, session.game.view("dunmar"), session.game.state.deal(1))
+        assert aside(app) == ("Deal #1 foreseen for you", foresight(foreseen))
+        assert f"Over 2 rounds, your score {figure(foreseen.score, '+.1f')}" in screen_text(app)
+        assert not app.screen.query_one("#latest").display, "it stands in What just happened's place"
+        if move.startswith("Counter"):
+            await pilot.press("enter")
+            await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+            await pilot.pause()
+            assert str(app.screen.query_one("#preview", Static).render()) == foresight(foreseen)
+
+
+async def test_ratifying_a_deal_shows_its_foreseen_effect_on_you(content):
+    """At ratification, the first move (ratify deal #1) is under the cursor: its effect shows at once."""
+    session = offered_to_dunmar(content, binding=True)
+    game = session.game
+    while game.current_seat != "dunmar":
+        game.apply(Pass(seat=game.current_seat))
+    game.apply(Accept(seat="dunmar", deal=1))
+    pass_until(game, "ratification")
+    game.apply(Ratify(seat="brandholm", deal=1))
+    session.catch_up()
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await dunmars_turn(pilot, session)
+        assert str(app.screen.query_one("#moves", OptionList).highlighted_option.prompt) == "Ratify deal #1"
+        foreseen = preview(session.table, game.view("dunmar"), game.state.deal(1))
+        assert aside(app) == ("Deal #1 foreseen for you", foresight(foreseen))
+        await cursor_to(pilot, "Refuse to ratify deal #1")
+        assert aside(app) == ("Deal #1 foreseen for you", foresight(foreseen))
+
+
+async def test_the_cursor_foresees_a_deal_once_per_view_and_what_just_happened_comes_back(content, monkeypatch):
+    """Moving the cursor over moves on one deal foresees it once (the deal board already did):
+    a second look is the same; a move on no deal shows What just happened (after the first move,
+    which shows the seat's leverage). The deal board says what the deal is worth to you."""
+    from negotiate.tui import table as table_module
+
+    foreseen: list[int] = []
+
+    def counted(table, view, deal):
+        foreseen.append(deal.id)
+        return preview(table, view, deal)
+
+    monkeypatch.setattr(table_module, "preview", counted)
+    session = offered_to_dunmar(content)
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await dunmars_turn(pilot, session)
+        await pilot.press("m")
+        await until(pilot, lambda: type(app.screen).__name__ == "MessageDialog")
+        app.screen.query_one("#text").value = "Two hundred nurses a year?"
+        app.screen.query_one("#send").press()
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
+        await pilot.pause()
+        foreseen.clear()
+        for move in ("Accept deal #1", "Reject deal #1", "Counter deal #1…", "Accept deal #1"):
+            await cursor_to(pilot, move)
+            assert aside(app)[0] == "Deal #1 foreseen for you"
+            await pilot.press("up")  # off the deal's moves and back again
+            await pilot.pause()
+        assert foreseen == [], "the deal board foresaw the deal when the view was drawn"
+        await cursor_to(pilot, "Write a message… (m)")
+        assert aside(app) == (None, "") and app.screen.query_one("#latest").display
+        await pilot.press("2")
+        await pilot.pause()
+        score = preview(session.table, session.game.view("dunmar"), session.game.state.deal(1)).score
+        assert f"for you: score {figure(score, '+.1f')} over 2 rounds" in screen_text(app)
+
+
+# --- the seat's leverage and what it may do now ---------------------------------------------
+
+
+def test_moves_are_said_grouped_and_counted(content: Content) -> None:
+    table = Game(content, "compact-2030").table
+    negotiation = [
+        Pass(seat="sahelia"),
+        Accept(seat="sahelia", deal=2),
+        Reject(seat="sahelia", deal=2),
+        Counter(seat="sahelia", deal=2, forum="bilateral", parties=["sahelia", "northland"], terms=[PATHWAY]),
+        Accept(seat="sahelia", deal=4),
+        *[Endorse(seat="sahelia", deal=n) for n in (1, 3, 5, 6)],
+        *[Campaign(seat="sahelia", target=t, direction=d) for t in ("northland", "valmark") for d in (1, -1)],
+        PublishEvidence(seat="sahelia", term="payment"),
+        *[SidePayment(seat="sahelia", to="kesh", amount=n) for n in (1, 2)],
+        Propose(seat="sahelia", forum="bilateral", parties=["sahelia", "northland"], terms=[PATHWAY]),
+    ]
+    assert moves_now(table, negotiation) == (
+        "answer deals #2 and #4, propose a deal, endorse 4 deals, campaign in 2 states, "
+        "publish evidence on Payment or aid transfer, pay a side payment, or pass"
+    )
+    ratification = [Ratify(seat="sahelia", deal=3), Refuse(seat="sahelia", deal=3), Refuse(seat="sahelia", deal=5)]
+    assert moves_now(table, ratification) == "ratify or refuse deal #3 or refuse deal #5"
+    assert moves_now(table, [Pass(seat="sahelia")]) == "pass"
+
+
+def test_every_seat_type_says_its_leverage_in_a_few_lines_at_80_columns(content: Content) -> None:
+    """Every shipped seat type tells its player its leverage (a state its votes too), in at most
+    five lines of the box beside the moves at 80 columns (38 wide), leaving two for what it may
+    do now."""
+    table = Game(content, "compact-2030").table
+    assert {table.types[s].id for s in table.order} == set(content.seat_types), "every type sits here"
+    for seat in table.order:
+        kind = table.types[seat]
+        assert kind.leverage and "your leverage" in kind.leverage.lower(), kind.id
+        said = leverage(table, seat)
+        votes = f" You cast {table.seats[seat].votes} of the global forum's 11 votes." if kind.state else ""
+        assert said == kind.leverage + votes
+        console = Console(width=38, file=io.StringIO())
+        assert len(console.render_lines(Text(said), pad=False)) <= 5, said
+
+
+async def test_a_newcomer_sees_their_leverage_and_moves_on_their_first_turn_in_the_you_tab_and_help(content):
+    session = offered_to_dunmar(content)
+    table = session.table
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await dunmars_turn(pilot, session)
+        now = f"Now you may {moves_now(table, session.game.legal_actions('dunmar'))}."
+        assert now.startswith("Now you may answer deal") and now.endswith(", propose a deal, or pass.")
+        said = f"{leverage(table, 'dunmar')}\n{now}"
+        assert aside(app) == ("Your seat: Sending state", said), "beside the moves, on the first turn"
+        await pilot.press("3")
+        await pilot.pause()
+        you = " ".join(" ".join(painted(app.screen.query_one("#you-panel"))).split())
+        assert you.startswith(" ".join(f"Dunmar — Sending state {said}".split())), "the You tab opens with it"
+        await pilot.press("question_mark")
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        help_text = " ".join(screen_text(app).split())
+        assert "Your seat" in help_text and now in help_text and "You cast 3 of the global forum's 11" in help_text
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
+        made = len(session.game.log)
+        await pilot.press("p")
+        await until(pilot, lambda: len(session.game.log) > made + 1 and session.game.current_seat == "dunmar")
+        await pilot.pause()
+        assert aside(app) == (None, ""), "after the first move, What just happened is back"
+        now = f"Now you may {moves_now(table, session.game.legal_actions('dunmar'))}."
+        assert now in " ".join(" ".join(painted(app.screen.query_one("#you-panel"))).split()), "the You tab says it"

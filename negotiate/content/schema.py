@@ -271,6 +271,9 @@ class SeatType(Model):
     id: Id
     name: str
     summary: str
+    leverage: str | None = Field(
+        None, description="the seat's leverage, said to its player in a sentence or two (shown at the table)"
+    )
     state: bool = Field(description="a state: votes in the global forum and ratifies deals")
     tier: str | None = Field(None, description="development tier, for reciprocal mobility")
     needs_sponsor: bool = Field(False, description="its proposals wait for a state's endorsement")

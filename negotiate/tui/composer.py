@@ -20,9 +20,9 @@ from negotiate.engine.actions import Counter, DealSpec, Propose
 from negotiate.engine.state import TermOffer
 from negotiate.tui.dialogs import Confirm
 from negotiate.tui.marks import Checkbox, SelectionList
-from negotiate.tui.preview import effect_text, preview
+from negotiate.tui.preview import foresight, preview
 from negotiate.tui.session import Session
-from negotiate.tui.words import figure, offer_line
+from negotiate.tui.words import counted, offer_line
 
 FORUMS = [("bilateral", "bilateral"), ("regional", "regional"), ("global", "global")]
 FORUM_HELP = {
@@ -89,7 +89,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
                 value=self.start.get("region") or Select.NULL,
             )
             yield Select(
-                [(f"{n} round{'s' if n > 1 else ''}", n) for n in range(1, rules.max_duration + 1)],
+                [(counted(n, "round"), n) for n in range(1, rules.max_duration + 1)],
                 value=self.start["duration"],
                 allow_blank=False,
                 id="duration",
@@ -187,13 +187,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         if problem:
             box.update("")
             return
-        foreseen = preview(self.table, self.session.game.view(self.seat), spec)
-        lines = [
-            f"Foreseen over {foreseen.rounds} round(s): your score {figure(foreseen.score, '+.1f')}; ± marks effects no evidence has measured yet"
-        ]
-        lines += ["  you: " + "; ".join(effect_text(e) for e in foreseen.mine)] if foreseen.mine else []
-        lines += ["  world: " + "; ".join(effect_text(e) for e in foreseen.world)] if foreseen.world else []
-        box.update("\n".join(lines))
+        box.update(foresight(preview(self.table, self.session.game.view(self.seat), spec)))
 
     def _fill_roles(self) -> None:
         """Offer as giver and receiver only the parties whose seat type may play that role."""

@@ -81,7 +81,7 @@ pressure reaches its maximum, the system collapses and nobody wins.
 
 | key | what it does |
 |---|---|
-| ↑ ↓ Enter | choose one of your moves |
+| ↑ ↓ Enter | choose one of your moves; on a move on a deal, the deal's foreseen effect on you shows beside them |
 | n | propose a deal (the composer) |
 | m | write a message (to one seat, or to all) |
 | 1 to 5 | World, Deals, You (hand, agenda, score), Messages, Log |
@@ -98,13 +98,18 @@ The full rules: press r, or *Read the rulebook* on the start screen.
 
 
 class HelpScreen(ModalScreen[None]):
-    """The keys and the game in a few lines."""
+    """The keys and the game in a few lines, after `you`: the player's seat, its leverage and
+    what it may do now (Markdown; None while the keyboard passes between seats)."""
 
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
+    def __init__(self, you: str | None):
+        super().__init__()
+        self.you = you
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide"):
-            yield Markdown(HELP)
+            yield Markdown(f"# Your seat\n\n{self.you}\n\n{HELP}" if self.you else HELP)
             yield Static("Esc closes this help.", classes="hint")
 
 

@@ -20,7 +20,7 @@ from negotiate.engine import Event
 from negotiate.engine.scoring import ScoreLine
 from negotiate.tui import saves
 from negotiate.tui.session import Session
-from negotiate.tui.words import deal_line, figure
+from negotiate.tui.words import counted, deal_line, figure
 
 SOURCES = ("objective", "agenda", "milestone", "collapse")
 """Where points come from, in the order the scores table shows them."""
@@ -89,7 +89,7 @@ def outcome(session: Session) -> Text:
     in_force = sum(1 for deal in state.deals if deal.starts is not None)
     text.append(f"\n Played to {year} · {crisis.label.lower()} {path} (collapse at {crisis.max})", style="dim")
     text.append(f" · governance: {GOVERNANCE_LEVELS[level]} ({level}/{len(GOVERNANCE_LEVELS) - 1})", style="dim")
-    text.append(f" · {in_force} deal{'s' if in_force != 1 else ''} came into force", style="dim")
+    text.append(f" · {counted(in_force, 'deal')} came into force", style="dim")
     return text
 
 

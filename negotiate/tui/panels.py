@@ -4,7 +4,7 @@ functions of the view, so the table, tests and screenshots draw the same thing."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Group, RenderableType
 from rich.table import Table as Grid
@@ -16,7 +16,8 @@ from negotiate.engine.deals import describe
 from negotiate.engine.scoring import ScoreLine
 from negotiate.engine.state import CorridorState, Deal
 from negotiate.engine.table import Table
-from negotiate.tui.words import figure
+from negotiate.tui.preview import Preview
+from negotiate.tui.words import counted, figure, leverage
 
 BAR = 20
 """Width of a track's bar, in cells."""
@@ -151,24 +152,28 @@ STATUS_WORDS = {
 }
 """The live statuses in words (a deal that has ended shows its status as it is)."""
 
+UNDECIDED = ("draft", "open", "agreed")
+"""The statuses of a deal still to be decided (answered, sponsored or ratified): one a seat foresees."""
 
-def deal_board(table: Table, view: SeatView) -> RenderableType:
-    """Proposals and deals: who proposed, each party's answer, ratification and rounds left."""
+
+def deal_board(table: Table, view: SeatView, foreseen: Mapping[int, Preview]) -> RenderableType:
+    """Proposals and deals: who proposed, each party's answer, ratification and rounds left, and
+    the viewer's score over the rounds each deal `foreseen` would run."""
     live = [d for d in view.deals if d.status in STATUS_WORDS]
     ended = [d for d in view.deals if d.status not in STATUS_WORDS and d.round == view.round]
     if not live and not ended:
         return Text("No proposals yet. Press n to propose a deal.", style="italic")
     parts: list[RenderableType] = []
     for deal in live + ended:
-        parts.append(deal_card(table, view, deal))
+        parts.append(deal_card(table, view, deal, foreseen.get(deal.id)))
     return Group(*parts)
 
 
-def deal_card(table: Table, view: SeatView, deal: Deal) -> Text:
+def deal_card(table: Table, view: SeatView, deal: Deal, foreseen: Preview | None = None) -> Text:
     status = status_words(deal)
     if deal.status == "in_force" and deal.ends is not None:
         left = deal.ends - view.round + 1
-        status += f", {left} round{'s' if left != 1 else ''} left"
+        status += f", {counted(left, 'round')} left"
     text = Text()
     text.append(f"#{deal.id} ", style="bold")
     text.append(f"[{status}] ", style="bold green" if deal.status == "in_force" else "bold")
@@ -180,6 +185,9 @@ def deal_card(table: Table, view: SeatView, deal: Deal) -> Text:
         text.append(f"{table.name(party)} {answer(deal, party)}  ")
     if deal.endorsers:
         text.append(f"\n   endorsed by {', '.join(table.name(e) for e in deal.endorsers)}", style="dim")
+    if foreseen is not None:
+        score = f"score {figure(foreseen.score, '+.1f')} over {counted(foreseen.rounds, 'round')}"
+        text.append(f"\n   for you: {score}", style="italic")
     text.append("\n")
     return text
 
@@ -205,13 +213,16 @@ def answer(deal: Deal, party: str) -> str:
     return "…"
 
 
-def own_cards(table: Table, view: SeatView, score: Sequence[ScoreLine]) -> Group:
-    """The seat's secret agenda, its forecasts of the rounds to come, its score so far (`score`,
-    its lines) and its powers."""
+def own_cards(table: Table, view: SeatView, score: Sequence[ScoreLine], now: str) -> Group:
+    """The seat's leverage and what it may do `now`, its objective and secret agenda, its
+    forecasts of the rounds to come, its score so far (`score`, its lines) and its powers."""
     content = table.content
     agenda = content.agendas[view.agenda]
     out: list[RenderableType] = [Text(f"{table.name(view.seat)} — {table.types[view.seat].name}", style="bold")]
-    out.append(Text(table.types[view.seat].objective.text))
+    out.append(Text(leverage(table, view.seat)))
+    if now:
+        out.append(Text(now, style="bold"))
+    out.append(Text(f"\nObjective: {table.types[view.seat].objective.text}"))
     out.append(Text(f"\nSecret agenda: {agenda.name}", style="bold"))
     out.append(Text(agenda.text))
     coming = [card for card in view.hand if card.round > view.round]  # this round's trend has struck

@@ -1,5 +1,5 @@
-"""What a proposal would do, as a seat can foresee it from its own view: the bots' outlook
-(the engine's own flow and scoring rules on the seat's belief) turned into lines a player reads.
+"""What a deal would do, as a seat can foresee it from its own view: the bots' outlook (the
+engine's own flow and scoring rules on the seat's belief) turned into lines a player reads.
 Effects that no published evidence has measured come with their spread."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from negotiate.bots.outlook import Outlook, Reader
 from negotiate.engine import SeatView
 from negotiate.engine.actions import DealSpec
+from negotiate.engine.state import Deal
 from negotiate.engine.table import Table
-from negotiate.tui.words import figure
+from negotiate.tui.words import counted, figure
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Effect:
 
 @dataclass(frozen=True)
 class Preview:
-    """A proposal's foreseen effects on the seat's own tracks and the world's, and on its score."""
+    """A deal's foreseen effects on the seat's own tracks and the world's, and on its score."""
 
     mine: list[Effect]
     world: list[Effect]
@@ -32,11 +33,12 @@ class Preview:
     rounds: int
 
 
-def preview(table: Table, view: SeatView, spec: DealSpec) -> Preview:
-    """Foresee a proposal from the seat's view, over the rounds it would be in force."""
+def preview(table: Table, view: SeatView, deal: DealSpec | Deal) -> Preview:
+    """Foresee a proposal, or a deal on the table, from the seat's view over the rounds it
+    would be in force."""
     outlook = Outlook(Reader(table, view.seat, view.agenda), view)
-    forecast = outlook.forecast(spec.forum, spec.parties, spec.terms)
-    rounds = min(spec.duration, outlook.rounds_left)
+    forecast = outlook.forecast(deal.forum, deal.parties, deal.terms)
+    rounds = min(deal.duration, outlook.rounds_left)
     mine, world = [], []
     for (owner, track), change in sorted(forecast.changes.items()):
         spread = forecast.spread.get((owner, track), 0.0)
@@ -49,7 +51,21 @@ def preview(table: Table, view: SeatView, spec: DealSpec) -> Preview:
     return Preview(mine, world, outlook.gain(view.seat, forecast, rounds), rounds)
 
 
+def foresight(foreseen: Preview) -> str:
+    """A preview in a few lines: the score over the rounds, then each round's effects on the
+    seat's tracks and the world's (the largest first), and what ± means when an effect has a
+    spread."""
+    lines = [f"Over {counted(foreseen.rounds, 'round')}, your score {figure(foreseen.score, '+.1f')}"]
+    for who, effects in (("You", foreseen.mine), ("World", foreseen.world)):
+        if effects:
+            largest = sorted(effects, key=lambda e: -abs(e.change))
+            lines.append(f"{who}, a round: " + ", ".join(effect_text(e) for e in largest))
+    if any(e.spread >= 0.05 for e in foreseen.mine + foreseen.world):
+        lines.append("± marks effects no evidence has measured yet")
+    return "\n".join(lines)
+
+
 def effect_text(effect: Effect) -> str:
-    """E.g. "Cohesion -1.5 ±2 a round"."""
+    """E.g. "cohesion -1.5 ±2"."""
     spread = f" ±{effect.spread:.1g}" if effect.spread >= 0.05 else ""
-    return f"{effect.label} {figure(effect.change, '+.1f')}{spread} a round"
+    return f"{effect.label.lower()} {figure(effect.change, '+.1f')}{spread}"

@@ -10,7 +10,7 @@ import time
 from typing import Self
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -21,10 +21,12 @@ from textual.widgets import Footer, OptionList, RichLog, Static, TabbedContent, 
 from textual.widgets.option_list import Option
 
 from negotiate.engine import ActionModel, Event, IllegalAction, SeatView
-from negotiate.engine.actions import Counter, Propose, SidePayment, Undo
+from negotiate.engine.actions import Counter, Propose, SidePayment, Undo, actor
+from negotiate.engine.state import Deal
 from negotiate.tui import panels
+from negotiate.tui.preview import Preview, foresight, preview
 from negotiate.tui.session import Session
-from negotiate.tui.words import PHASE_HELP, PHASES, action_line
+from negotiate.tui.words import PHASE_HELP, PHASES, action_line, counted, leverage, now_text
 
 COMPOSE, COUNTER, PAY, MESSAGE = "compose", "counter:", "pay", "message"
 """Move entries that open a dialog rather than act at once."""
@@ -66,6 +68,15 @@ class TableScreen(Screen[None]):
         self._logged = 0
         self._moves: dict[str, ActionModel] = {}
         self._log_reader: str | None = None
+        self._view: SeatView | None = None
+        """The viewer's view drawn last (None while the keyboard passes between seats)."""
+        self._foreseen: dict[int, Preview] = {}
+        """Deals foreseen from `_view`, by number: moving the cursor over the moves does not
+        foresee a deal again until the view is drawn anew."""
+        self._now = ""
+        """What the viewer may do now, in words (see `now_text`)."""
+        self._briefed = {actor(action) for action in session.game.effective_log()}
+        """The seats whose player has made a move: until then, their leverage is shown beside the moves."""
 
     # --- layout --------------------------------------------------------------------------
 
@@ -87,6 +98,7 @@ class TableScreen(Screen[None]):
         with Horizontal(id="bottom"):
             yield OptionList(id="moves")
             yield GameLog(id="latest")
+            yield VerticalScroll(Static(id="aside-text"), id="aside")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -111,14 +123,18 @@ class TableScreen(Screen[None]):
         """Redraw everything from the viewer's view (or only public parts while the keyboard passes)."""
         game, table = self.session.game, self.session.table
         view = game.view(self.viewer or self.session.humans[0])
+        secret = self.viewer is not None
+        self._view, self._foreseen = (view if secret else None), {}
+        legal = game.legal_actions(view.seat) if secret and game.current_seat == view.seat else []
         self.query_one("#status", Static).update(self._status(view))
         self.query_one("#world-panel", Static).update(panels.world(table, view, game.state.history))
-        board = panels.deal_board(table, view)
+        theirs = [d for d in view.deals if d.status in panels.UNDECIDED and view.seat in d.parties] if secret else []
+        board = panels.deal_board(table, view, {deal.id: self._foresee(deal) for deal in theirs})
         self.query_one("#deals-panel", Static).update(board)
         self.query_one("#side-deals", Static).update(board)
-        secret = self.viewer is not None
+        now = self._now = now_text(table, legal, None if game.state.paused else game.current_seat)
         self.query_one("#you-panel", Static).update(
-            panels.own_cards(table, view, game.score(view.seat))
+            panels.own_cards(table, view, game.score(view.seat), now)
             if secret
             else Text("Pass the keyboard: nothing private is shown.")
         )
@@ -126,7 +142,8 @@ class TableScreen(Screen[None]):
             panels.messages(table, view) if secret else Text("Pass the keyboard: nothing private is shown.")
         )
         self._write_log()
-        self._fill_moves()
+        self._fill_moves(legal)
+        self._show_aside()
 
     def _status(self, view: SeatView) -> Text:
         """Two lines: the round and its phases; whose turn it is, then at the right the beats left,
@@ -187,16 +204,15 @@ class TableScreen(Screen[None]):
                 latest.add(line)
         self._logged = len(events)
 
-    def _fill_moves(self) -> None:
+    def _fill_moves(self, legal: list[ActionModel]) -> None:
+        """List the viewer's `legal` moves (none: it is not their turn)."""
         moves = self.query_one("#moves", OptionList)
         highlighted = moves.highlighted
         moves.clear_options()
         self._moves = {}
-        seat = self.session.game.current_seat
-        if self.viewer is None or seat != self.viewer:
+        if self.viewer is None or self.session.game.current_seat != self.viewer:
             moves.add_option(Option("(not your turn)", disabled=True))
             return
-        legal = self.session.game.legal_actions(seat)
         kinds = {a.type for a in legal}  # type: ignore[attr-defined]
         if "propose" in kinds:
             moves.add_option(Option("Propose a deal… (n)", id=COMPOSE))
@@ -217,6 +233,41 @@ class TableScreen(Screen[None]):
         moves.add_option(Option("Write a message… (m)", id=MESSAGE))  # messages are legal on any turn
         # the cursor stays where it was, or starts on the first move: ↓ then means the second
         moves.highlighted = highlighted if highlighted is not None and highlighted < moves.option_count else 0
+
+    def _foresee(self, deal: Deal) -> Preview:
+        """The deal as the viewer foresees it from the view drawn last (see `_foreseen`)."""
+        known = self._foreseen.get(deal.id)
+        if known is None:
+            assert self._view is not None, "nothing is foreseen while the keyboard passes"
+            known = self._foreseen[deal.id] = preview(self.session.table, self._view, deal)
+        return known
+
+    def _show_aside(self) -> None:
+        """Beside the moves, in What just happened's place: while a move on an undecided deal is
+        highlighted, that deal's foreseen effect on the viewer; else, on the turns before the
+        viewer's first move, their seat's leverage and what they may do now."""
+        view, deal = self._view, self._highlighted_deal()
+        title, words, more = None, Text(), None
+        if deal is not None:
+            title, words = f"Deal #{deal.id} foreseen for you", Text(foresight(self._foresee(deal)))
+        elif view is not None and self._moves and view.seat not in self._briefed:
+            title, more = f"Your seat: {self.session.table.types[view.seat].name}", "again: 3 You, ? help"
+            words = Text.assemble(leverage(self.session.table, view.seat), "\n", (self._now, "bold"))
+        box = self.query_one("#aside", VerticalScroll)
+        box.border_title, box.border_subtitle, box.display = title, more, title is not None
+        self.query_one("#aside-text", Static).update(words)
+        self.query_one("#latest", GameLog).display = title is None
+
+    def _highlighted_deal(self) -> Deal | None:
+        """The undecided deal that the highlighted move is on, if any, as the viewer sees it."""
+        option = self.query_one("#moves", OptionList).highlighted_option
+        number = getattr(self._moves.get(option.id or ""), "deal", None) if option is not None else None
+        deals = self._view.deals if self._view is not None else []
+        return next((d for d in deals if d.id == number and d.status in panels.UNDECIDED), None)
+
+    @on(OptionList.OptionHighlighted, "#moves")
+    def _highlighted(self) -> None:
+        self._show_aside()
 
     # --- playing -------------------------------------------------------------------------
 
@@ -243,9 +294,7 @@ class TableScreen(Screen[None]):
         self.query_one("#moves", OptionList).focus()
         if isinstance(action, Undo):
             taken = self.session.take_back()
-            self.notify(
-                f"Took back {taken} action{'s' if taken != 1 else ''}: the last move by a person, and the bots' since."
-            )
+            self.notify(f"Took back {counted(taken, 'action')}: the last move by a person, and the bots' since.")
             self.refresh_table()
             self.advance()
             return
@@ -254,6 +303,8 @@ class TableScreen(Screen[None]):
         except IllegalAction as exc:
             self.notify(exc.reason, title="Not allowed", severity="error")
             return
+        if actor(action) in self.session.humans:
+            self._briefed.add(actor(action))
         self.refresh_table()
         self.advance()
 
@@ -378,9 +429,14 @@ class TableScreen(Screen[None]):
         return None
 
     def action_help(self) -> None:
+        """The help, opening with the viewer's leverage and what they may do now."""
         from negotiate.tui.dialogs import HelpScreen
 
-        self.app.push_screen(HelpScreen())
+        you = None
+        if self._view is not None:
+            seat, table = self._view.seat, self.session.table
+            you = f"**{table.name(seat)} ({table.types[seat].name}).** {leverage(table, seat)}\n\n{self._now}"
+        self.app.push_screen(HelpScreen(you))
 
     def action_rulebook(self) -> None:
         self.app.open_rulebook()  # type: ignore[attr-defined]
