@@ -60,7 +60,7 @@ CASES = [
         "cards[0].corridors[0].capacity",
         AMOUNT,
     ),
-    ("decks/terms.yaml", "strain: {giver: 2}", f"strain: {{giver: {HUGE}}}", "cards[0].strain.giver", WHOLE),
+    ("decks/terms.yaml", "strain: {giver: 3}", f"strain: {{giver: {HUGE}}}", "cards[0].strain.giver", WHOLE),
     (
         "rules/seats/transit.yaml",
         "start: 8, min: 0, max: 40}",
@@ -120,8 +120,8 @@ CASES = [
     ),
     (
         "rules/scenarios/classroom.yaml",
-        "  shock_base: 0.6\n",
-        "  milestones: {3: 4, 4: 1e308}\n  shock_base: 0.6\n",
+        "  milestones: {3: 3, 4: 6}\n",
+        "  milestones: {3: 3, 4: 1e308}\n",
         "rules.milestones[4]",
         WHOLE,
     ),

@@ -36,7 +36,7 @@ from negotiate.engine.flows import (
     term_moves,
     totals,
 )
-from negotiate.engine.scoring import advocated, counts_for, scorer, value_points
+from negotiate.engine.scoring import advocated, counts_for, deal_points, scorer, signed, value_points
 from negotiate.engine.state import CorridorState, Deal, GameState, SeatState, Secret, TermOffer, build, clone
 from negotiate.engine.table import Table
 
@@ -75,6 +75,7 @@ def belief(table: Table, view: SeatView) -> GameState:
         collapsed=False,
         shock=view.shock,
         shock_targets=view.shock_targets,
+        struck=view.struck,
         trend=view.trend,
         global_tracks=dict(view.global_tracks),
         seats=view.seats,
@@ -489,6 +490,7 @@ class Outlook:
         self.drift = self.picture.drift
         self.evidence = {term: tuple(values) for term, values in view.evidence.items()}
         self._advocated: dict[str, int] = {}
+        self._signed: dict[tuple[str, DealScore], set[frozenset]] = {}
         self._now: dict[Key, float] = {}
         self._points: dict[Valued, tuple[float, tuple[float, ...]]] = {}
         self._crisis_max = self.table.scenario.global_tracks["crisis"].max
@@ -534,7 +536,9 @@ class Outlook:
                 for score, before in zip(valued.scorers, points):
                     total += score(new) - before
         for deal_rule in self.reader.deal_rules[seat]:
-            total += deal_rule.points * counts_for(deal_rule, seat, forecast.parties, forecast.terms)
+            keys = counts_for(deal_rule, seat, forecast.parties, forecast.terms)
+            if keys:
+                total += self._deal_gain(seat, deal_rule, keys)
         governance = self.state.global_tracks["governance"]
         if forecast.level > governance:
             for milestone in self.reader.governance_rules[seat]:
@@ -545,6 +549,16 @@ class Outlook:
                         total += bonus
         crisis = changes.get(("global", "crisis"))
         return total + self.collapse_value(seat, crisis * rounds) if crisis else total
+
+    def _deal_gain(self, seat: str, rule: DealScore, keys: frozenset) -> float:
+        """What one more deal counting under a deals rule adds to a seat's score: nothing if the
+        same deal was signed before, else the next step of the rule's diminishing returns."""
+        known = self._signed.get((seat, rule))
+        if known is None:
+            known = self._signed[(seat, rule)] = signed(self.table, self.state, seat, rule)
+        if keys in known:
+            return 0.0
+        return deal_points(rule, len(known) + 1) - deal_points(rule, len(known))
 
     def _points_now(self, valued: Valued) -> tuple[float, tuple[float, ...]]:
         """What the tracks or tally of these rules stand at now, and the points each rule gives

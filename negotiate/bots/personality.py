@@ -40,6 +40,18 @@ class Personality:
     fairness: float = 0.0
     price: float = 0.0
     crisis_fear: float = 1.0
+    conventions: bool = True
+    """Proposes binding conventions (a hardliner never does)."""
+    control_with_pathways: bool = False
+    """Opens a legal pathway only with enforcement or returns in the same package."""
+    conventions_after_shocks: bool = False
+    """Ratifies a binding convention only if a shock struck this round or the last."""
+    sells_control: bool = False
+    """Gives enforcement or returns only for a payment in the same deal."""
+    activist: bool = False
+    """Campaigns, audits and publishes evidence wherever it can help its cause."""
+    multilateral: bool = False
+    """Looks first for regional and global packages."""
 
 
 STATE_TYPES = ("receiving", "sending", "transit")
@@ -55,6 +67,9 @@ PERSONALITIES: dict[str, Personality] = {
             weights={"self.cohesion": 0.6, "crisis": -0.3},
             terms={"border_enforcement": 1.5, "readmission": 1.5, "legal_pathway": -1.0, "no_child_detention": -0.5},
             crisis_fear=1.2,
+            conventions=False,
+            control_with_pathways=True,
+            conventions_after_shocks=True,
         ),
         Personality(
             name="pragmatist",
@@ -75,6 +90,7 @@ PERSONALITIES: dict[str, Personality] = {
                 "border_enforcement": -1.0,
             },
             fairness=0.3,
+            activist=True,
         ),
         Personality(
             name="broker",
@@ -84,6 +100,7 @@ PERSONALITIES: dict[str, Personality] = {
             weights={"governance": 1.0},
             fairness=1.0,
             crisis_fear=1.3,
+            multilateral=True,
         ),
         Personality(
             name="opportunist",
@@ -94,6 +111,7 @@ PERSONALITIES: dict[str, Personality] = {
             terms={"payment": 1.0},
             price=2.0,
             crisis_fear=0.6,
+            sells_control=True,
         ),
         Personality(
             name="random",

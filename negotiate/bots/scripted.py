@@ -13,31 +13,32 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key, same
 from negotiate.bots.personality import Level, Personality
-from negotiate.content.schema import Forum
+from negotiate.content.schema import GOVERNANCE_LEVELS, Forum, Term
 from negotiate.engine import ActionModel, SeatView
 from negotiate.engine.actions import (
     TEXT_LIMIT,
-    Accept,
     Audit,
+    Counter,
     DealSpec,
     Endorse,
     Propose,
     Ratify,
     Refuse,
+    Reject,
     SendMessage,
     Suspend,
 )
-from negotiate.engine.deals import check_spec, describe_offer, shortfall
+from negotiate.engine.deals import capital, check_spec, describe_offer, price
 from negotiate.engine.state import Deal, Payment, TermOffer, build, clone
 from negotiate.engine.table import Table
 
-CAPITAL = 0.6
+CAPITAL = 1.0
 """What a point of political capital is worth to a state: it is not scored, but it buys
 ratifications and global leadership later."""
 DURATION = 2
@@ -150,8 +151,8 @@ class ScriptedBot:
 
     def _negotiate(self, memory: Memory, legal: Sequence[ActionModel]) -> tuple[ActionModel, str]:
         by_type = _by_type(legal)
-        for accept in by_type.get("accept", []):
-            answer = self._answer(memory, accept, by_type)  # type: ignore[arg-type]
+        for reject in by_type.get("reject", []):
+            answer = self._answer(memory, reject, by_type)  # type: ignore[arg-type]
             if answer is not None:
                 return answer
         for endorse in by_type.get("endorse", []):
@@ -169,24 +170,45 @@ class ScriptedBot:
         return by_type["pass"][0], f"{self.name} passes: nothing on the table is worth more to it than waiting"
 
     def _answer(
-        self, memory: Memory, accept: Accept, by_type: dict[str, list[ActionModel]]
+        self, memory: Memory, reject: Reject, by_type: dict[str, list[ActionModel]]
     ) -> tuple[ActionModel, str] | None:
         """Accept, counter, reject, or hold out on an open proposal."""
         view = memory.outlook.view
-        deal = _deal(view, accept.deal)
-        reject = next(a for a in by_type["reject"] if a.deal == deal.id)  # type: ignore[attr-defined]
+        deal = _deal(view, reject.deal)
+        accept = next((a for a in by_type.get("accept", []) if a.deal == deal.id), None)  # type: ignore[attr-defined]
+        if accept is None:  # it cannot pay the price at home
+            cost = price(self.table, memory.outlook.state, deal, self.seat)
+            return reject, (
+                f"{self.name} rejects deal #{deal.id}: signing it would cost {cost} political capital at home, "
+                "more than it has"
+            )
         value, why = self._value_deal(memory, deal)
-        rounds = self._rounds(memory, deal.duration)
+        if deal.id in memory.duplicates:
+            word = "votes no on" if deal.forum == "global" else "rejects"
+            return reject, f"{self.name} {word} deal #{deal.id}: {why}"
         if deal.forum == "global":
             if value > 0:
                 return accept, f"{self.name} votes yes on deal #{deal.id}: {why}"
             if self._return_favour(view, deal, -value + 0.01):  # a yes needs a worth above 0
                 return accept, f"{self.name} votes yes on deal #{deal.id}: {why}, but {self._payers(view, deal)}"
-            return reject, f"{self.name} votes no on deal #{deal.id}: {why}"
+            return reject, f"{self.name} votes no on deal #{deal.id}: {why}, no better than no deal"
         reserve = self._reserve()
         aim = self._aspiration(memory)
-        if value >= aim or (value >= reserve and deal.id in memory.held):
-            return accept, f"{self.name} accepts deal #{deal.id}: {why} (it asks {aim:+.1f} by now)"
+        unpaid = self._unpaid_control(deal)
+        if unpaid and memory.counters < COUNTERS:
+            counter = self._ask_payment(memory, deal, max(aim, value + 0.5))
+            if counter is not None:
+                memory.counters += 1
+                return counter
+        if unpaid:
+            return reject, f"{self.name} rejects deal #{deal.id}: it holds the flow only for a payment, and none is offered"
+        if value >= aim:
+            return accept, f"{self.name} accepts deal #{deal.id}: {why}, at least the {aim:+.1f} it asks by now"
+        if value >= reserve and deal.id in memory.held:
+            return accept, (
+                f"{self.name} accepts deal #{deal.id} at last: {why}, short of the {aim:+.1f} it asked "
+                f"but no less than the {reserve:+.1f} it needs"
+            )
         quoted = memory.asked.get(deal.id)  # a price it named is a promise: it keeps to it
         if self._return_favour(view, deal, min(aim - value, quoted[0] * RECIPROCITY) if quoted else aim - value):
             return accept, (
@@ -199,12 +221,12 @@ class ScriptedBot:
                 memory.counters += 1
                 return counter
         if value < reserve:  # a deal it would turn down: a side payment may still buy its yes
-            price = self._price(view, deal, aim - value)
-            if price and deal.id not in memory.asked:
-                memory.asked[deal.id] = (price, False)
+            asking = self._asking_price(view, deal, aim - value)
+            if asking and deal.id not in memory.asked:
+                memory.asked[deal.id] = (asking, False)
                 text = (
                     f"Deal #{deal.id} is worth {value:+.1f} to {self.name}, which asks {aim:+.1f} by now: "
-                    f"a side payment of {price} would make up the difference."
+                    f"a side payment of {asking} would make up the difference."
                 )
                 message = build(SendMessage, seat=self.seat, to=deal.proposer, text=text, reason=None, type="message")
                 return message, f"{self.name} tells {self.table.name(deal.proposer)} its price for deal #{deal.id}"
@@ -212,11 +234,65 @@ class ScriptedBot:
                 memory.asked[deal.id] = (memory.asked[deal.id][0], True)  # the deal stays open a turn for the payment
                 return None
         if value >= reserve:
-            if deal.id not in memory.held:
-                memory.held.add(deal.id)
-                return None
-            return accept, f"{self.name} accepts deal #{deal.id} at last: {why}"
-        return reject, f"{self.name} rejects deal #{deal.id}: {why}, worse than no deal over {rounds} rounds"
+            memory.held.add(deal.id)  # it waits a turn, and takes the deal at last if nothing better comes
+            return None
+        need = "worse than no deal" if reserve == 0 else f"below the {reserve:+.1f} it needs before it gives anything"
+        return reject, f"{self.name} rejects deal #{deal.id}: {why}, {need}"
+
+    def _unpaid_control(self, deal: Deal) -> bool:
+        """Whether a deal has this bot hold a flow (give enforcement or returns) and pays it
+        nothing for it: a seller of control (an opportunist) takes no such deal."""
+        if not self.traits.sells_control:
+            return False
+        terms = self.table.terms
+        holds = any(o.giver == self.seat and _controls(terms[o.term]) for o in deal.terms)
+        return holds and not any(o.receiver == self.seat and terms[o.term].transfer for o in deal.terms)
+
+    def _ask_payment(self, memory: Memory, deal: Deal, aim: float) -> tuple[ActionModel, str] | None:
+        """A counter to a deal that has the bot hold a flow unpaid: the same deal with a payment
+        to the bot from a receiving party in it, the least that makes it worth `aim` to the bot
+        while the proposer still gains."""
+        outlook, table = memory.outlook, self.table
+        now = belief(table, outlook.view)  # the outlook's belief may be older than this turn
+        rounds = self._rounds(memory, deal.duration)
+        own_type = table.seats[self.seat].type
+        for term in table.terms.values():
+            if not term.transfer or own_type not in term.receivers or deal.forum not in term.forums:
+                continue
+            for payer in deal.parties:
+                if payer not in table.receivers or table.seats[payer].type not in term.givers:
+                    continue
+                bounds = term.params[term.transfer]
+                for amount in range(bounds.min, bounds.max + 1):
+                    offer = build(TermOffer, term=term.id, giver=payer, receiver=self.seat, params={term.transfer: amount})
+                    counter = build(
+                        Counter,
+                        seat=self.seat,
+                        deal=deal.id,
+                        forum=deal.forum,
+                        parties=list(deal.parties),
+                        terms=[*deal.terms, offer],
+                        binding=deal.binding,
+                        duration=deal.duration,
+                        region=deal.region,
+                        reason=None,
+                        type="counter",
+                    )
+                    if check_spec(table, now, counter) is not None:
+                        break
+                    forecast = outlook.forecast(deal.forum, deal.parties, counter.terms)
+                    mine = self._worth(outlook, forecast, rounds) - CAPITAL * price(table, now, counter, self.seat)
+                    if mine < aim:
+                        continue
+                    proposer = deal.proposer
+                    theirs = outlook.gain(proposer, forecast, rounds) - CAPITAL * price(table, now, counter, proposer)
+                    if theirs < MARGIN:
+                        break  # a larger payment would only leave the proposer worse off
+                    return counter, (
+                        f"{self.name} holds the flow only for a price: it counters deal #{deal.id} with "
+                        f"{table.name(payer)} paying it {amount} a round, worth {mine:+.1f} to it"
+                    )
+        return None
 
     def _goodwill(self, view: SeatView, deal: Deal) -> float:
         """Points of goodwill toward a deal: what its friends paid this bot (see `_paid_by`),
@@ -233,15 +309,15 @@ class ScriptedBot:
         self.favours.append((view.round, _paid_by(view, self.seat, deal)[-1].sender, shortfall))
         return True
 
-    def _price(self, view: SeatView, deal: Deal, shortfall: float) -> int | None:
+    def _asking_price(self, view: SeatView, deal: Deal, shortfall: float) -> int | None:
         """The side payment that would make up what a deal falls short by, if its proposer could
         pay it (and a message can say so); None otherwise."""
         proposer = deal.proposer
         if self.table.scenario.rules.messages_per_turn < 1 or "side_payment" not in self.table.types[proposer].actions:
             return None
-        price = max(1, math.ceil((shortfall - self._goodwill(view, deal)) / RECIPROCITY))
+        asking = max(1, math.ceil((shortfall - self._goodwill(view, deal)) / RECIPROCITY))
         budget = view.seats[self.table.index[proposer]].tracks.get("budget", 0)
-        return price if price <= min(budget, MOST_ASKED) else None
+        return asking if asking <= min(budget, MOST_ASKED) else None
 
     def _payers(self, view: SeatView, deal: Deal) -> str:
         """Who paid this bot for a deal, in words."""
@@ -340,7 +416,10 @@ class ScriptedBot:
                 forecast = outlook.forecast(forum, parties, (offer,), candidate.keys)
                 mine = self._worth(outlook, forecast, rounds, milestones=False)
                 offers[candidate.roles] = Offer(offer, {self.seat: mine}, forecast)
-        ranked = sorted(groups.items(), key=lambda g: -max(o.gains[self.seat] for o in g[1].values()))
+        wide = self.traits.multilateral  # a broker looks first at regional and global venues
+        ranked = sorted(
+            groups.items(), key=lambda g: (-(wide and g[0][0] != "bilateral"), -max(o.gains[self.seat] for o in g[1].values()))
+        )
         found: list[Package] = []
         for (forum, parties, region), offers in ranked[: self.skill.partners]:
             for weighed in offers.values():
@@ -386,10 +465,13 @@ class ScriptedBot:
         mine, theirs = 0.0, [0.0 for _ in partners]  # the chosen terms' summed gains
         binding: set[str] = set()
         score = float("-inf")
+        terms = self.table.terms
+        if not self.traits.conventions:
+            offers = [o for o in offers if not _convention(terms[o.offer.term])]
         for _ in range(self.skill.package):
             best: tuple[float, Offer] | None = None
             for offer in offers:
-                kind = self.table.terms[offer.offer.term].binding
+                kind = terms[offer.offer.term].binding
                 if offer in chosen or (kind != "any" and binding - {kind}):
                     continue
                 gains = offer.gains
@@ -405,9 +487,35 @@ class ScriptedBot:
             kind = self.table.terms[offer.offer.term].binding
             if kind != "any":
                 binding.add(kind)
-        if not chosen or mine <= 0:
+        chosen = self._in_character(chosen, offers)
+        if not chosen or sum(o.gains[self.seat] for o in chosen) <= 0:
             return []
         return [o.offer for o in chosen]
+
+    def _in_character(self, chosen: list[Offer], offers: list[Offer]) -> list[Offer]:
+        """A package as the bot's personality would table it: a pathway it opens comes with
+        enforcement or returns (a hardliner), and control it gives comes with a payment to it (an
+        opportunist); the best such term is added, or the terms that need it are dropped."""
+        terms = self.table.terms
+        rules: list[tuple[Callable[[Offer], bool], Callable[[Offer], bool]]] = []
+        if self.traits.control_with_pathways:
+            rules.append((lambda o: _opens(terms[o.offer.term]), lambda o: _controls(terms[o.offer.term])))
+        if self.traits.sells_control:
+            rules.append(
+                (
+                    lambda o: o.offer.giver == self.seat and _controls(terms[o.offer.term]),
+                    lambda o: o.offer.receiver == self.seat and bool(terms[o.offer.term].transfer),
+                )
+            )
+        for needs, meets in rules:
+            if not any(needs(o) for o in chosen) or any(meets(o) for o in chosen):
+                continue
+            extra = [o for o in offers if meets(o) and o not in chosen]
+            if extra and len(chosen) < max(2, self.skill.package):
+                chosen = [*chosen, max(extra, key=lambda o: o.gains[self.seat])]
+            else:
+                chosen = [o for o in chosen if not needs(o)]
+        return chosen
 
     def _score(self, mine: float, others: Sequence[float]) -> float:
         """How much the bot likes a package: its own gain, a share of the partners' (its
@@ -421,8 +529,9 @@ class ScriptedBot:
         if not checked and check_spec(self.table, outlook.state, spec) is not None:
             return None
         forecast = outlook.forecast(spec.forum, spec.parties, spec.terms)
-        mine = self._worth(outlook, forecast, rounds)
-        others = [outlook.gain(p, forecast, rounds) for p in spec.parties if p != self.seat]
+        at_home = {p: CAPITAL * price(self.table, outlook.state, spec, p) for p in spec.parties}
+        mine = self._worth(outlook, forecast, rounds) - at_home.get(self.seat, 0.0)
+        others = [outlook.gain(p, forecast, rounds) - at_home[p] for p in spec.parties if p != self.seat]
         theirs = min(others, default=0.0)
         if mine <= 0 or theirs < MARGIN:
             return None
@@ -471,12 +580,10 @@ class ScriptedBot:
             status="open",
             round=outlook.view.round,
         )
-        for party in spec.parties:
-            if self.table.types[party].state:
-                capital = outlook.state.seats[self.table.index[party]].tracks.get("political_capital", 0)
-                if shortfall(self.table, outlook.state, deal, party) > capital:
-                    return False
-        return True
+        return all(
+            price(self.table, outlook.state, deal, party) <= capital(self.table, outlook.state, party)
+            for party in spec.parties
+        )
 
     def _publish(self, memory: Memory, by_type: dict[str, list[ActionModel]]) -> tuple[ActionModel, str] | None:
         """Publish evidence on a term that matters in a deal on the table or in force."""
@@ -527,15 +634,22 @@ class ScriptedBot:
         deal = _deal(memory.outlook.view, refuse.deal)
         ratify = next((a for a in legal if isinstance(a, Ratify) and a.deal == deal.id), None)
         outlook = memory.outlook
-        need = shortfall(self.table, outlook.state, deal, self.seat)
+        need = price(self.table, outlook.state, deal, self.seat)
         if ratify is None:
-            have = outlook.state.seats[self.table.index[self.seat]].tracks.get("political_capital", 0)
+            have = capital(self.table, outlook.state, self.seat)
             return refuse, (
                 f"{self.name} refuses deal #{deal.id}: its public would not accept it, and winning them over "
                 f"needs {need} political capital where it has {have}"
             )
+        view = outlook.view
+        if (
+            self.traits.conventions_after_shocks
+            and any(_convention(self.table.terms[o.term]) for o in deal.terms)
+            and not {view.round, view.round - 1} & set(view.struck)
+        ):
+            return refuse, f"{self.name} refuses to ratify deal #{deal.id}: no shock has made binding rules worth their price at home"
         value, why = self._value_deal(memory, deal)
-        if value - CAPITAL * need >= 0:
+        if value >= 0:
             cost = f", spending {need} political capital at home" if need else ""
             return ratify, f"{self.name} ratifies deal #{deal.id}{cost}: {why}"
         return refuse, f"{self.name} refuses to ratify deal #{deal.id}: {why}, not worth the fight at home"
@@ -607,15 +721,15 @@ class ScriptedBot:
         if key not in memory.values:
             covered = set() if remaining else _covered(outlook.view, deal.id)
             terms = [o for o in deal.terms if (o.term, o.giver, o.receiver) not in covered]
-            if not terms:
-                memory.values[key] = 0.0
-                memory.duplicates.add(key)
-            else:
-                forecast = outlook.forecast(deal.forum, deal.parties, terms)
-                memory.values[key] = self._worth(outlook, forecast, rounds, milestones=as_party)
+            forecast = outlook.forecast(deal.forum, deal.parties, terms) if terms else None
+            worth = self._worth(outlook, forecast, rounds, milestones=as_party) if forecast else 0.0
+            cost = 0 if remaining or self.seat not in deal.parties else price(self.table, outlook.state, deal, self.seat)
+            memory.values[key] = worth - CAPITAL * cost
+            if forecast is None or (abs(worth) < 0.05 and not any(owner == self.seat for owner, _ in forecast.changes)):
+                memory.duplicates.add(key)  # it adds nothing, or changes nothing for this seat
         value = memory.values[key]
         if key in memory.duplicates:
-            return value, "it adds nothing to deals already agreed"
+            return value, "it changes nothing for it"
         span = f"{rounds} round{'s' if rounds != 1 else ''}"
         return value, f"worth {value:+.1f} to it over {span}"
 
@@ -651,6 +765,21 @@ class ScriptedBot:
 def _clip(text: str) -> str:
     """A reason cut to the length the engine takes, marked as cut."""
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+
+
+def _convention(term: Term) -> bool:
+    """A binding convention: a term that only exists bound, at the highest governance level."""
+    return term.binding == "binding" and term.governance == len(GOVERNANCE_LEVELS) - 1
+
+
+def _opens(term: Term) -> bool:
+    """A term that opens legal places on corridors (a pathway)."""
+    return any(route.capacity > 0 for route in term.corridors)
+
+
+def _controls(term: Term) -> bool:
+    """A term that stops crossings on corridors (enforcement, returns)."""
+    return any(route.enforcement > 0 for route in term.corridors)
 
 
 def _weighed(seat: str, name: str) -> tuple[str, str]:

@@ -273,6 +273,12 @@ def _check_term(check: Checker, source: SourceFile, loc: Loc, term: Term) -> Non
                 (*here, "times"),
                 f"unknown parameter '{corridor.times}' (expected one of {_list(term.params) or 'none'})",
             )
+    for i, requirement in enumerate(term.requires):
+        here = (*loc, "requires", i)
+        if requirement.who != "parties" and term.scope != "offer":
+            check.add(source, (*here, "who"), f"a term shared by all parties has no {requirement.who}: use parties")
+            continue
+        check.track_of(source, here, requirement.who, requirement.track, context, ["giver", "receiver", "parties"])
     if term.transfer:
         for j, giver in enumerate(term.givers):
             seat = check.seat_types.get(giver)

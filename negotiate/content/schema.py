@@ -335,6 +335,16 @@ class ParamSpec(Model):
         return self
 
 
+class Requirement(Model):
+    """A condition on a track of the seats in one role of a term: reciprocal mobility, say, only
+    between states short of workers."""
+
+    who: Literal["giver", "receiver", "parties"]
+    track: str
+    at_least: Amount
+    label: str = Field(description="the condition in words, e.g. 'short of workers'")
+
+
 class Term(Model):
     """A term of the catalogue: who may offer it, its effects per round, how uncertain they are."""
 
@@ -355,8 +365,15 @@ class Term(Model):
     effects: list[Effect] = Field(default_factory=list)
     corridors: list[TermCorridor] = Field(default_factory=list)
     uncertain: list[Uncertainty] = Field(default_factory=list)
-    strain: dict[Literal["giver", "receiver", "party"], Amount] = Field(
-        default_factory=dict, description="ratification strain at home, by role"
+    requires: list[Requirement] = Field(
+        default_factory=list, description="what the giver, receiver or every party must have to agree it"
+    )
+    strain: dict[Literal["giver", "receiver", "party", "destination", "origin"], Amount] = Field(
+        default_factory=dict,
+        description=(
+            "what adopting it costs at home, by role (giver, receiver, party), plus for a party people move "
+            "to (destination) or from (origin)"
+        ),
     )
     governance: Level = 0
     reveals: bool = Field(False, description="in force, publishes the evidence on its deal's terms")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from negotiate.content.schema import CorridorMatch, Forum, Term
 from negotiate.engine.actions import DealSpec
@@ -39,7 +40,7 @@ def check_spec(table: Table, state: GameState, spec: DealSpec) -> str | None:
     givers_receivers: set[str | None] = set()
     seen = set()
     for offer in spec.terms:
-        problem = check_offer(table, spec, offer)
+        problem = check_offer(table, state, spec, offer)
         if problem:
             return problem
         key = (offer.term, offer.giver, offer.receiver)
@@ -50,10 +51,18 @@ def check_spec(table: Table, state: GameState, spec: DealSpec) -> str | None:
     for party in parties:
         if not table.types[party].state and party not in givers_receivers:
             return f"{table.name(party)} is not a state: it can be party only as giver or receiver of a term"
-    if spec.forum == "global" and table.types[seat].state:
-        cost = lead_cost(table, state, seat)
-        if state.seats[table.index[seat]].tracks.get("political_capital", 0) < cost:
-            return f"leading a global proposal costs {name} {cost} political capital (glass house), which it lacks"
+    held = holding(state, spec)
+    if held is not None:
+        deal, offer = held
+        return f"{describe_offer(table, offer)} already holds between these parties (deal #{deal.id})"
+    lead = lead_cost(table, state, seat) if spec.forum == "global" and table.types[seat].state else 0
+    have = capital(table, state, seat)
+    if lead > have:
+        return f"leading a global proposal costs {name} {lead} political capital (glass house), which it lacks"
+    cost = price(table, state, spec, seat) if not spec.binding and seat in parties else 0
+    if lead + cost > have:
+        led = f" after the {lead} it costs to lead" if lead else ""
+        return f"signing it would cost {name} {cost} political capital at home{led}; it has {have}"
     return None
 
 
@@ -80,7 +89,7 @@ def _check_forum(table: Table, spec: DealSpec) -> str | None:
     return None
 
 
-def check_offer(table: Table, spec: DealSpec, offer: TermOffer) -> str | None:
+def check_offer(table: Table, state: GameState, spec: DealSpec, offer: TermOffer) -> str | None:
     """Why one term cannot stand in this proposal, or None."""
     term = table.terms.get(offer.term)
     if term is None:
@@ -111,6 +120,17 @@ def check_offer(table: Table, spec: DealSpec, offer: TermOffer) -> str | None:
         return f"{table.name(offer.receiver)} cannot receive {term.name}"
     if term.same_tier and table.tier(offer.giver) != table.tier(offer.receiver):
         return f"{term.name} needs states of the same development tier"
+    return unmet(table, state, term, offer, spec.parties)
+
+
+def unmet(table: Table, state: GameState, term: Term, offer: TermOffer, parties: Sequence[str]) -> str | None:
+    """Which of a term's requirements a seat in it does not meet now (see `Requirement`), or None."""
+    for need in term.requires:
+        seats = parties if need.who == "parties" else [offer.giver if need.who == "giver" else offer.receiver]
+        for seat in seats:
+            value = state.seats[table.index[seat]].tracks.get(need.track) if seat else None
+            if value is None or value < need.at_least:
+                return f"{term.name} needs {table.name(seat or '')} {need.label}"
     return None
 
 
@@ -147,43 +167,101 @@ def roles_of(table: Table, deal: Deal, seat: str) -> list[str]:
     return roles
 
 
-def strain(table: Table, state: GameState, deal: Deal, seat: str) -> int:
-    """How hard a deal is to sell at home for one party, after endorsements and any window."""
+def burden(table: Table, deal: Deal | DealSpec, seat: str) -> int:
+    """What a deal's terms weigh at home for one party, before any help: their strain for the
+    roles the seat plays, and more for a seat people move to or from, where a term says so."""
     total = 0
+    role: Literal["giver", "receiver", "party"]
     for offer in deal.terms:
         term = table.terms[offer.term]
         if term.scope == "all_parties":
-            total += term.strain.get("party", 0)
+            role = "party"
         elif offer.giver == seat:
-            total += term.strain.get("giver", 0)
+            role = "giver"
         elif offer.receiver == seat:
-            total += term.strain.get("receiver", 0)
-    if total <= 0:
+            role = "receiver"
+        else:
+            continue
+        total += term.strain.get(role, 0)
+        if seat in table.receivers:
+            total += term.strain.get("destination", 0)
+        if seat in table.senders:
+            total += term.strain.get("origin", 0)
+    return total
+
+
+def strain(table: Table, state: GameState, deal: Deal | DealSpec, seat: str) -> int:
+    """How hard a deal is to sell at home for one party: its burden (see `burden`), less one for
+    each backer outside the deal (two at most) and the window's discount where it applies."""
+    backers = sum(1 for e in getattr(deal, "endorsers", ()) if e not in deal.parties)
+    return eased(table, state, burden(table, deal, seat), backers, right_actors(table, deal.parties))
+
+
+def eased(table: Table, state: GameState, load: int, backers: int, right: bool) -> int:
+    """A burden less its backers' help (two at most) and, with the `right` actors in a window
+    round, the window's discount; never below 0."""
+    if load <= 0:
         return 0
-    backers = [e for e in deal.endorsers if e not in deal.parties]
-    total -= min(2, len(backers))
-    if window_applies(table, state, deal):
-        total -= table.scenario.rules.window_discount
-    return max(0, total)
+    load -= min(2, backers)
+    if state.window and right:
+        load -= table.scenario.rules.window_discount
+    return max(0, load)
 
 
-def window_applies(table: Table, state: GameState, deal: Deal) -> bool:
-    """A shock's window: multilateral deals with a receiving and a sending state are cheaper."""
-    return (
-        state.window
-        and deal.forum != "bilateral"
-        and not table.receivers.isdisjoint(deal.parties)
-        and not table.senders.isdisjoint(deal.parties)
+def right_actors(table: Table, parties: Sequence[str]) -> bool:
+    """Whether a deal's parties are the ones a shock's window favours: a receiving state, and a
+    state people come from or cross."""
+    return not table.receivers.isdisjoint(parties) and any(
+        p in table.states and p not in table.receivers for p in parties
     )
 
 
-def shortfall(table: Table, state: GameState, deal: Deal, seat: str) -> int:
-    """Political capital needed to ratify: how far cohesion minus strain falls below the floor."""
-    load = strain(table, state, deal, seat)
-    if load == 0:
+def window_applies(table: Table, state: GameState, deal: Deal | DealSpec) -> bool:
+    """Whether a shock's window eases this deal at home this round (see `right_actors`)."""
+    return state.window and right_actors(table, deal.parties)
+
+
+def price(table: Table, state: GameState, deal: Deal | DealSpec, seat: str) -> int:
+    """Political capital a state spends to adopt a deal at home (to ratify a binding one, or to
+    sign a non-binding one): see `price_of`."""
+    if seat not in table.states:
         return 0
     cohesion = state.seats[table.index[seat]].tracks.get("cohesion", 0)
-    return max(0, table.scenario.rules.ratification_floor - (cohesion - load))
+    return price_of(table, strain(table, state, deal, seat), cohesion)
+
+
+def price_of(table: Table, load: int, cohesion: int) -> int:
+    """The price at home of a deal of this strain: the strain, and one more for each point by
+    which the state's public cohesion, less that strain, falls short of the ratification floor."""
+    return load + max(0, table.scenario.rules.ratification_floor - (cohesion - load)) if load else 0
+
+
+def capital(table: Table, state: GameState, seat: str) -> int:
+    """A seat's political capital now."""
+    return state.seats[table.index[seat]].tracks.get("political_capital", 0)
+
+
+def holding(state: GameState, spec: DealSpec) -> tuple[Deal, TermOffer] | None:
+    """A deal already holding one of the proposal's terms between the proposal's parties, and
+    that term: signing it again adds nothing (see `held`)."""
+    known = held(state)
+    parties = set(spec.parties)
+    for offer in spec.terms:
+        for deal in known.get((offer.term, offer.giver, offer.receiver), ()):
+            if parties <= set(deal.parties):
+                return deal, offer
+    return None
+
+
+def held(state: GameState) -> dict[tuple[str, str | None, str | None], list[Deal]]:
+    """The deals that hold each term (with its giver and receiver): agreed, ratified, or in force
+    beyond this round (a deal ending this round may be renewed)."""
+    out: dict[tuple[str, str | None, str | None], list[Deal]] = {}
+    for deal in state.deals:
+        if deal.status in ("agreed", "ratified") or (deal.status == "in_force" and (deal.ends or 0) > state.round):
+            for offer in deal.terms:
+                out.setdefault((offer.term, offer.giver, offer.receiver), []).append(deal)
+    return out
 
 
 def governance_level(table: Table, deal: Deal) -> int:

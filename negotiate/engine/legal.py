@@ -30,7 +30,20 @@ from negotiate.engine.actions import (
     Suspend,
     Withdraw,
 )
-from negotiate.engine.deals import OPEN, check_spec, lead_cost, pending_ratification, shortfall
+from negotiate.engine.deals import (
+    OPEN,
+    burden,
+    capital,
+    check_spec,
+    eased,
+    held,
+    lead_cost,
+    pending_ratification,
+    price,
+    price_of,
+    right_actors,
+    unmet,
+)
 from negotiate.engine.events import possessive
 from negotiate.engine.state import FACILITATOR, Deal, GameState, TermOffer, build, clone
 from negotiate.engine.table import Table
@@ -200,6 +213,10 @@ def _deal_reason(table: Table, state: GameState, action: SeatAction, deal: Deal)
             return f"{name} is not a party to deal #{deal.id}"
         if seat in deal.accepted or seat in deal.rejected:
             return f"{name} has already answered deal #{deal.id}"
+        if isinstance(action, Accept) and not deal.binding:
+            cost, have = price(table, state, deal, seat), capital(table, state, seat)
+            if cost > have:
+                return f"signing deal #{deal.id} would cost {name} {cost} political capital at home; it has {have}"
         return None
     if isinstance(action, Withdraw):
         if deal.proposer != seat or deal.status not in OPEN:
@@ -221,8 +238,7 @@ def _deal_reason(table: Table, state: GameState, action: SeatAction, deal: Deal)
         if deal not in pending_ratification(table, state, seat):
             return f"deal #{deal.id} does not wait for {possessive(name)} ratification"
         if isinstance(action, Ratify):
-            need = shortfall(table, state, deal, seat)
-            have = state.seats[table.index[seat]].tracks.get("political_capital", 0)
+            need, have = price(table, state, deal, seat), capital(table, state, seat)
             if need > have:
                 return f"{possessive(name)} public would reject deal #{deal.id}: ratifying needs {need} political capital, it has {have}"
         return None
@@ -318,7 +334,9 @@ def _negotiation_options(table: Table, state: GameState, seat: str) -> list[Acti
         if deal.status not in OPEN:
             continue
         if deal.status == "open" and seat in deal.parties and seat not in deal.accepted and seat not in deal.rejected:
-            out.append(_on_deal(Accept, seat, deal.id))
+            accept = _on_deal(Accept, seat, deal.id)
+            if deal.binding or _deal_reason(table, state, accept, deal) is None:  # it can pay the price at home
+                out.append(accept)
             out.append(_on_deal(Reject, seat, deal.id))
             if seat != deal.proposer:
                 out += _counters(table, state, seat, deal)
@@ -336,10 +354,44 @@ def _negotiation_options(table: Table, state: GameState, seat: str) -> list[Acti
         out += _campaigns(table, seat)
     out += _evidence_options(table, state, seat)
     if "propose" in powers and _open_count(state, seat) < table.scenario.rules.max_open:
-        capital = tracks.get("political_capital", 0)
-        cost = lead_cost(table, state, seat) if table.types[seat].state else 0
-        out += _standard_proposals(table, seat) if capital >= cost else _local_proposals(table, seat)
+        out += _open_proposals(table, state, seat)
     return out
+
+
+def _open_proposals(table: Table, state: GameState, seat: str) -> list[ActionModel]:
+    """The seat's standard proposals it may table now: those it can pay for at home (with the
+    cost of leading a global one), that hold no term already agreed or in force between their
+    parties, and whose terms' requirements its parties meet (the rules of `check_spec`)."""
+    is_state = seat in table.states
+    have = capital(table, state, seat)
+    lead = lead_cost(table, state, seat) if is_state else 0
+    cohesion = state.seats[table.index[seat]].tracks.get("cohesion", 0)
+    holds = held(state)
+    out: list[ActionModel] = []
+    for proposal, load, right in _standard_loads(table, seat):
+        cost = lead if proposal.forum == "global" and is_state else 0
+        if is_state and not proposal.binding and seat in proposal.parties:
+            cost += price_of(table, eased(table, state, load, 0, right), cohesion)
+        if cost > have:
+            continue
+        offer = proposal.terms[0]
+        holding_deals = holds.get((offer.term, offer.giver, offer.receiver))
+        if holding_deals and any(set(proposal.parties) <= set(d.parties) for d in holding_deals):
+            continue
+        term = table.terms[offer.term]
+        if term.requires and unmet(table, state, term, offer, proposal.parties):
+            continue
+        out.append(proposal)
+    return out
+
+
+@lru_cache(maxsize=256)
+def _standard_loads(table: Table, seat: str) -> tuple[tuple[Propose, int, bool], ...]:
+    """The seat's standard proposals, each with its burden on the seat and whether its parties
+    are a window's right actors (what its price at home depends on besides the state)."""
+    return tuple(
+        (p, burden(table, p, seat), right_actors(table, p.parties)) for p in _standard_proposals(table, seat)
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -430,7 +482,7 @@ def _standard_proposals(table: Table, seat: str) -> tuple[Propose, ...]:
                     for binding in bindings:
                         add(
                             "bilateral",
-                            [giver, receiver],
+                            [s for s in table.order if s in (giver, receiver)],  # one venue, whoever gives
                             TermOffer(term=term_id, giver=giver, receiver=receiver),
                             binding,
                         )
@@ -451,12 +503,6 @@ def _standard_proposals(table: Table, seat: str) -> tuple[Propose, ...]:
                     for binding in bindings:
                         add("bilateral", [seat, other], offer, binding)
     return tuple(out)
-
-
-@lru_cache(maxsize=256)
-def _local_proposals(table: Table, seat: str) -> tuple[Propose, ...]:
-    """The seat's standard proposals outside the global forum."""
-    return tuple(p for p in _standard_proposals(table, seat) if p.forum != "global")
 
 
 def _facilitator_actions(table: Table, state: GameState) -> list[ActionModel]:

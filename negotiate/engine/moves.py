@@ -24,7 +24,7 @@ from negotiate.engine.actions import (
     Suspend,
     Withdraw,
 )
-from negotiate.engine.deals import describe, full_params, lead_cost, narrow, shortfall
+from negotiate.engine.deals import describe, full_params, lead_cost, narrow, price
 from negotiate.engine.effects import move_seat
 from negotiate.engine.events import Story, possessive
 from negotiate.engine.legal import implementation_options
@@ -217,21 +217,19 @@ def reveal(table: Table, state: GameState, term_id: str, story: Story, who: str)
 def _ratify(table: Table, state: GameState, action: Ratify, story: Story) -> None:
     seat = action.seat
     deal = state.deals[action.deal - 1]
-    need = shortfall(table, state, deal, seat)
-    if need:
-        move_seat(
-            table,
-            state,
-            seat,
-            "political_capital",
-            -need,
-            f"wins ratification of deal #{deal.id} despite its public",
-            story,
-        )
+    pay_price(table, state, deal, seat, story)
     deal.ratified.append(seat)
     _stat(table, state, seat, "ratified")
     story.add("ratify", f"{table.name(seat)} ratifies deal #{deal.id}")
     settle_ratification(table, state, deal, story)
+
+
+def pay_price(table: Table, state: GameState, deal: Deal, seat: str, story: Story) -> None:
+    """A state adopts a deal at home: it spends the deal's price in political capital (as much as
+    it has left)."""
+    cost = price(table, state, deal, seat)
+    if cost:
+        move_seat(table, state, seat, "political_capital", -cost, f"adopts deal #{deal.id} at home", story)
 
 
 def _refuse(table: Table, state: GameState, action: Refuse, story: Story) -> None:

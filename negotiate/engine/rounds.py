@@ -13,7 +13,7 @@ from negotiate.engine import rng
 from negotiate.engine.deals import OPEN, describe, governance_level, matches, narrow, pending_ratification
 from negotiate.engine.effects import amount, apply_effects, move_global
 from negotiate.engine.events import Story
-from negotiate.engine.moves import has_options, refuse, reveal
+from negotiate.engine.moves import has_options, pay_price, refuse, reveal
 from negotiate.engine.scoring import final_scores, public_scores
 from negotiate.engine.state import GameState
 from negotiate.engine.table import Table
@@ -60,6 +60,8 @@ def strike(table: Table, state: GameState, card_id: str, targets: Sequence[str],
     card = table.content.shocks[card_id]
     state.shock = card_id
     state.shock_targets = list(targets)
+    if state.round not in state.struck:
+        state.struck.append(state.round)
     hard = table.escalation(state.round)
     where = f" strikes {', '.join(table.name(t) for t in targets)}" if targets else ""
     harder = f" As the crisis years build, it strikes {hard:g} times as hard as printed." if hard != 1 else ""
@@ -155,6 +157,8 @@ def open_implementation(table: Table, state: GameState, story: Story) -> None:
             )
             for party in deal.parties:
                 state.seats[table.index[party]].stats["deals_signed"] += 1
+                if not deal.binding:  # a binding deal's parties paid as they ratified it
+                    pay_price(table, state, deal, party, story)
             level = governance_level(table, deal)
             if level > state.global_tracks["governance"]:
                 move_global(

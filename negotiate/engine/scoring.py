@@ -64,7 +64,7 @@ def _points(table: Table, state: GameState, seat: str, rule: ScoreRule) -> float
     if isinstance(rule, StatScore):
         return value_points(rule, state.seats[table.index[seat]].stats.get(rule.stat, 0))
     if isinstance(rule, DealScore):
-        return float(rule.points * _deals(table, state, seat, rule))
+        return deal_points(rule, len(signed(table, state, seat, rule)))
     return value_points(rule, state.global_tracks["governance"])
 
 
@@ -99,22 +99,39 @@ def _start(table: Table, seat: str, track: str, scope: str) -> int:
     return table.seats[seat].tracks.get(track, table.types[seat].tracks[track].start)
 
 
-def _deals(table: Table, state: GameState, seat: str, rule: DealScore) -> int:
-    return sum(1 for d in state.deals if d.starts is not None and counts_for(rule, seat, d.parties, d.terms))
+def signed(table: Table, state: GameState, seat: str, rule: DealScore) -> set[frozenset[tuple]]:
+    """The distinct deals that count for a seat under a deals rule, each as the set of its terms
+    that count (term, giver, receiver): signing the same thing again counts no more."""
+    out = set()
+    for deal in state.deals:
+        if deal.starts is not None:
+            keys = counts_for(rule, seat, deal.parties, deal.terms)
+            if keys:
+                out.add(keys)
+    return out
 
 
-def counts_for(rule: DealScore, seat: str, parties: Sequence[str], terms: Sequence[TermOffer]) -> bool:
-    """Whether a deal with these parties and terms counts for a seat under a deals rule."""
-    for offer in terms:
-        if rule.term is not None and offer.term != rule.term:
-            continue
-        if (
+def deal_points(rule: DealScore, distinct: int) -> float:
+    """Points for this many distinct deals under a rule, with diminishing returns: the first
+    scores its points, the k-th a k-th of them."""
+    return round(rule.points * sum(1 / k for k in range(1, distinct + 1)), 2)
+
+
+def counts_for(
+    rule: DealScore, seat: str, parties: Sequence[str], terms: Sequence[TermOffer]
+) -> frozenset[tuple[str, str | None, str | None]]:
+    """The terms of a deal with these parties that count for a seat under a deals rule (empty:
+    the deal does not count)."""
+    return frozenset(
+        (offer.term, offer.giver, offer.receiver)
+        for offer in terms
+        if (rule.term is None or offer.term == rule.term)
+        and (
             (rule.role == "giver" and offer.giver == seat)
             or (rule.role == "receiver" and offer.receiver == seat)
             or (rule.role == "party" and seat in parties)
-        ):
-            return True
-    return False
+        )
+    )
 
 
 def public_scores(table: Table, state: GameState) -> dict[str, float]:

@@ -156,6 +156,7 @@ class GameState(StateModel):
     collapsed: bool = False
     shock: str | None = None
     shock_targets: list[str] = Field(default_factory=list)
+    struck: list[int] = Field(default_factory=list, description="the rounds in which a shock struck")
     trend: str | None = None
     global_tracks: dict[str, int]
     seats: list[SeatState]
@@ -201,6 +202,7 @@ class GameState(StateModel):
             payments=list(self.payments),
             revealed=list(self.revealed),
             shock_targets=list(self.shock_targets),
+            struck=list(self.struck),
             lapses={k: list(v) for k, v in self.lapses.items()},
             shock_pile=list(self.shock_pile),
             trend_pile=list(self.trend_pile),

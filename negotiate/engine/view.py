@@ -44,6 +44,7 @@ class SeatView(BaseModel):
     beats_left: int
     shock: str | None
     shock_targets: list[str]
+    struck: list[int]
     trend: str | None
     global_tracks: dict[str, int]
     seats: list[SeatState]
@@ -80,6 +81,7 @@ def view(table: Table, state: GameState, seat: str, turn: str | None, copies: Co
         beats_left=max(0, table.scenario.rules.beats - state.beats),
         shock=state.shock,
         shock_targets=list(state.shock_targets),
+        struck=list(state.struck),
         trend=state.trend,
         global_tracks=dict(state.global_tracks),
         seats=[copies.seat(s) for s in state.seats],
