@@ -14,8 +14,7 @@ from negotiate.bots import LineupError, default_lineup
 from negotiate.cli import main
 from negotiate.content import Content, shipped_root
 from negotiate.engine.table import Table
-from negotiate.sim import GameResult, SimReport, mean_interval, simulate, wilson
-from negotiate.sim.report import SeatInfo
+from negotiate.sim import GameResult, SeatInfo, SimReport, mean_interval, simulate, wilson
 
 CLASSROOM = ["simulate", "--scenario", "classroom", "--games", "6", "--seed", "11"]
 
@@ -67,25 +66,36 @@ def _result(seed: int, collapsed: bool, **facts: Any) -> GameResult:
         "cards": (),
         "terms_signed": {},
         "window_rounds": (),
-        "multilateral": (),
+        "deals": (),
+        "solved": False,
+        "tallies": {},
     }
     return GameResult(seed=seed, collapsed=collapsed, **(defaults | facts))
 
 
 def test_summary_of_known_games() -> None:
     results = [
-        _result(1, False, cards=(("trend", "t1"), ("shock", "s1")), window_rounds=(1,), multilateral=(1, 2)),
+        _result(
+            1,
+            False,
+            cards=(("trend", "t1"), ("shock", "s1")),
+            window_rounds=(1,),
+            deals=((1, "regional"), (2, "global"), (2, "bilateral")),
+        ),
         _result(2, True, rounds=2, governance=0, cards=(("trend", "t1"), ("shock", "s2")), terms_signed={"y": 1}),
-        _result(3, False, cards=(("trend", "t1"),), window_rounds=(0,), multilateral=(0,), terms_signed={"x": 3}),
+        _result(3, False, cards=(("trend", "t1"),), window_rounds=(0,), deals=((0, "regional"),), terms_signed={"x": 3}),
         _result(4, True, rounds=1, governance=0, cards=(("shock", "s2"),), scores={"a": 30.0, "b": 0.0}),
     ]
-    seats = {"a": SeatInfo("A", "receiving", "hardliner:normal"), "b": SeatInfo("B", "sending", "hardliner:normal")}
-    report = SimReport("s", "S", 1, "default", seats, ("x", "y", "z"), results).summary()
+    seats = {
+        "a": SeatInfo("A", "receiving", "hardliner:normal", "receiving"),
+        "b": SeatInfo("B", "sending", "hardliner:normal", "sending"),
+    }
+    report = SimReport("s", "S", 1, "default", seats, ("x", "y", "z"), (), results).summary()
     assert report["collapse_rate"] == 0.5
     assert report["mean_rounds"] == 2.25
     assert report["governance"]["mean"] == 0.5
     assert report["governance"]["distribution"] == {"0": 0.5, "1": 0.5, "2": 0.0, "3": 0.0, "4": 0.0}
-    # two window rounds saw two multilateral deals; seven other rounds saw one
+    # two window rounds saw two multilateral deals; seven other rounds saw one (bilateral deals don't count)
     assert report["multilateral"] == {"window_rounds": 2, "window_rate": 1.0, "other_rounds": 7, "other_rate": 0.1429}
     assert report["deals_signed_by_term"] == {"x": 0.75, "y": 0.25, "z": 0.0}
     assert report["term_types_signed"] == 2
