@@ -83,7 +83,9 @@ def test_summary_of_known_games() -> None:
             deals=((1, "regional"), (2, "global"), (2, "bilateral")),
         ),
         _result(2, True, rounds=2, governance=0, cards=(("trend", "t1"), ("shock", "s2")), terms_signed={"y": 1}),
-        _result(3, False, cards=(("trend", "t1"),), window_rounds=(0,), deals=((0, "regional"),), terms_signed={"x": 3}),
+        _result(
+            3, False, cards=(("trend", "t1"),), window_rounds=(0,), deals=((0, "regional"),), terms_signed={"x": 3}
+        ),
         _result(4, True, rounds=1, governance=0, cards=(("shock", "s2"),), scores={"a": 30.0, "b": 0.0}),
     ]
     seats = {
