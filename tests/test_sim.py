@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +201,30 @@ def test_a_bad_lineup_is_a_usage_error(
     assert err.startswith("negotiate: ") and says in err and "Traceback" not in err, err
     with pytest.raises(LineupError, match=says.replace("[", r"\[")):
         simulate(content, "classroom", 1, 1, bots)
+
+
+def test_dask_without_the_extra_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], shipped_once: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
+    code, out, err = run(capsys, *CLASSROOM, "--dask", "tcp://127.0.0.1:8786")
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith("negotiate: --dask needs") and "pip install 'negotiate[dask]'" in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--dask", "localhost"], "--dask: expected a Dask scheduler address such as tcp://127.0.0.1:8786"),
+        (["--dask", "tcp://127.0.0.1:8786", "--jobs", "2"], "not allowed with argument"),
+    ],
+)
+def test_a_bad_dask_option_is_a_usage_error(capsys: pytest.CaptureFixture[str], argv: list[str], says: str) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main([*CLASSROOM, *argv])
+    assert stop.value.code == 2
+    assert says in capsys.readouterr().err
 
 
 def test_json_to_a_file_keeps_the_text_report(
