@@ -16,6 +16,7 @@ from negotiate.cli import main
 from negotiate.content import Content, shipped_root
 from negotiate.engine.table import Table
 from negotiate.sim import GameResult, SeatInfo, SimReport, mean_interval, simulate, wilson
+from tests.conftest import game_result
 
 CLASSROOM = ["simulate", "--scenario", "classroom", "--games", "6", "--seed", "11"]
 
@@ -58,20 +59,11 @@ def test_mean_interval_is_the_normal_approximation() -> None:
 
 
 def _result(seed: int, collapsed: bool, **facts: Any) -> GameResult:
-    defaults: dict[str, Any] = {
-        "rounds": 3,
-        "actions": 10,
-        "scores": {"a": 10.0, "b": 20.0},
-        "winners": () if collapsed else ("b",),
-        "governance": 1,
-        "cards": (),
-        "terms_signed": {},
-        "window_rounds": (),
-        "deals": (),
-        "solved": False,
-        "tallies": {},
-    }
-    return GameResult(seed=seed, collapsed=collapsed, **(defaults | facts))
+    scores = {"a": 10.0, "b": 20.0}
+    return game_result(
+        seed,
+        **({"rounds": 3, "collapsed": collapsed, "scores": scores, "winners": () if collapsed else ("b",)} | facts),
+    )
 
 
 def test_summary_of_known_games() -> None:

@@ -17,24 +17,11 @@ from negotiate.engine.table import Table
 from negotiate.sim import GameResult, SeatInfo, SimReport, format_report, play_game, result_of, simulate
 from negotiate.sim.dynamics import DYNAMICS
 from negotiate.sim.facts import holds_flows, is_convention, opens_pathway, side
+from tests.conftest import game_result
 
 
 def _result(seed: int, **facts: Any) -> GameResult:
-    defaults: dict[str, Any] = {
-        "rounds": 4,
-        "actions": 10,
-        "collapsed": False,
-        "scores": {"a": 10.0, "b": 20.0, "t": 30.0},
-        "winners": ("t",),
-        "governance": 1,
-        "cards": (),
-        "terms_signed": {},
-        "window_rounds": (),
-        "deals": (),
-        "solved": False,
-        "tallies": {},
-    }
-    return GameResult(seed=seed, **(defaults | facts))
+    return game_result(seed, **({"scores": {"a": 10.0, "b": 20.0, "t": 30.0}, "winners": ("t",)} | facts))
 
 
 SEATS = {
