@@ -16,7 +16,6 @@ from negotiate.content import Content, ContentError, load_content, shipped_root
 from negotiate.engine import Game
 from negotiate.engine.actions import Pass
 from negotiate.engine.state import Deal, TermOffer
-from negotiate.sim import GameResult
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -96,25 +95,6 @@ def put_in_force(
     )
     state.deals.append(deal)
     return deal
-
-
-def game_result(seed: int, **facts: Any) -> GameResult:
-    """Test shortcut: a simulated game's result, of a game that did nothing but what `facts` say."""
-    defaults: dict[str, Any] = {
-        "rounds": 4,
-        "actions": 10,
-        "collapsed": False,
-        "scores": {},
-        "winners": (),
-        "governance": 1,
-        "cards": (),
-        "terms_signed": {},
-        "window_rounds": (),
-        "deals": (),
-        "solved": False,
-        "tallies": {},
-    }
-    return GameResult(seed=seed, **(defaults | facts))
 
 
 def next_round(game: Game, limit: int = 500) -> None:

@@ -16,7 +16,7 @@ from negotiate.cli import main
 from negotiate.content import Content, shipped_root
 from negotiate.engine.table import Table
 from negotiate.sim import GameResult, SeatInfo, SimReport, mean_interval, simulate, wilson
-from tests.conftest import game_result
+from tests.results import game_result
 
 CLASSROOM = ["simulate", "--scenario", "classroom", "--games", "6", "--seed", "11"]
 

@@ -17,7 +17,7 @@ from negotiate.engine.table import Table
 from negotiate.sim import GameResult, SeatInfo, SimReport, format_report, play_game, result_of, simulate
 from negotiate.sim.dynamics import DYNAMICS
 from negotiate.sim.facts import holds_flows, is_convention, opens_pathway, side
-from tests.conftest import game_result
+from tests.results import game_result
 
 
 def _result(seed: int, **facts: Any) -> GameResult:
