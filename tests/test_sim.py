@@ -159,6 +159,12 @@ def test_jobs_on_the_command_line(capsys: pytest.CaptureFixture[str], shipped_on
     assert report_of(capsys, *CLASSROOM, "--jobs", "2") == report_of(capsys, *CLASSROOM, "--jobs", "1")
 
 
+@pytest.mark.parametrize(("games", "jobs"), [(0, 1), (3, 0)])
+def test_no_game_or_no_job_is_refused(content: Content, games: int, jobs: int) -> None:
+    with pytest.raises(ValueError, match=f"games and jobs must be 1 or more, not {games} and {jobs}"):
+        simulate(content, "classroom", games, 1, jobs=jobs)
+
+
 def test_same_seed_same_report_and_another_seed_differs(content: Content) -> None:
     first = simulate(content, "classroom", 4, 21).summary()
     assert simulate(content, "classroom", 4, 21).summary() == first

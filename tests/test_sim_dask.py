@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import negotiate
 import negotiate.sim.cluster
 from negotiate.cli import main
 from negotiate.content import Content
@@ -73,3 +74,16 @@ def test_a_scheduler_out_of_reach_is_named(
     out, err = capsys.readouterr()
     assert (code, out) == (1, "")
     assert err.startswith(f"negotiate: cannot reach the Dask scheduler at {address}") and err.count("\n") == 1, err
+
+
+def test_workers_of_another_version_are_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cluster: Any
+) -> None:
+    theirs = negotiate.__version__
+    monkeypatch.setattr(negotiate, "__version__", "9.9")  # here only: the workers keep theirs
+    code = main(["simulate", "--scenario", "classroom", "--games", "2", "--dask", cluster.scheduler_address])
+    out, err = capsys.readouterr()
+    assert (code, out) == (1, "")
+    assert (
+        err == f"negotiate: the Dask workers run negotiate {theirs}, not 9.9 as here: install negotiate 9.9 on them\n"
+    )

@@ -9,6 +9,9 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
+from typing import Any
+
+import negotiate
 
 INSTALL = "pip install 'negotiate[dask]' (or, in a checkout, pip install -e '.[dask]')"
 ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://[^\s/]+:\d{1,5}$")
@@ -43,4 +46,24 @@ def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
         threads = sum(client.nthreads().values())
         if not threads:
             raise ClusterError(f"the Dask scheduler at {address} has no workers")
+        _check_workers(client)
         yield client.get_executor(pure=False), threads
+
+
+def _check_workers(client: Any) -> None:
+    """The workers must run this version of negotiate, to play the games as here."""
+    here = negotiate.__version__
+    try:
+        versions = set(client.run(_version).values())
+    except Exception as exc:
+        raise ClusterError(f"the Dask workers cannot run negotiate ({exc}): install negotiate {here} on them") from None
+    if versions != {here}:
+        raise ClusterError(
+            f"the Dask workers run negotiate {', '.join(sorted(versions))}, "
+            f"not {here} as here: install negotiate {here} on them"
+        )
+
+
+def _version() -> str:
+    """The version of negotiate where this runs (on a worker)."""
+    return negotiate.__version__

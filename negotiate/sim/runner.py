@@ -111,8 +111,11 @@ def simulate(
     LineupError). `executor` plays the games in chunks (any `concurrent.futures.Executor`: a
     process pool, a Dask cluster's) and `jobs` says how many games it plays at once; without
     one, `jobs` above 1 spreads the games over that many processes. Every way gives the same
-    report. `on_progress` is called with the number of games just finished.
+    report. `on_progress` is called with the number of games just finished. Fewer than one
+    game or job raises ValueError.
     """
+    if games < 1 or jobs < 1:
+        raise ValueError(f"games and jobs must be 1 or more, not {games} and {jobs}")
     table = Table(content, content.scenario(scenario))
     lineup = parse_lineup(bots, table)
     done = on_progress or (lambda n: None)
