@@ -17,6 +17,7 @@ from negotiate.engine.table import Table
 from negotiate.sim import GameResult, SeatInfo, SimReport, format_report, play_game, result_of, simulate
 from negotiate.sim.dynamics import DYNAMICS
 from negotiate.sim.facts import holds_flows, is_convention, opens_pathway, side
+from negotiate.sim.result import TALLIES
 from tests.results import game_result
 
 
@@ -95,6 +96,11 @@ def test_dynamics_of_known_games() -> None:
     assert window["ratio"] == 2.3333
     # the Wilson interval of 2 in 4 (0.1500 to 0.8500) as odds, times 7 / 3
     assert window["interval"] == [0.4119, 13.2185]
+
+
+def test_a_tally_is_one_of_the_named_ones() -> None:
+    with pytest.raises(KeyError, match="no tally 'acepts'"):
+        KNOWN[0].tally("a", "acepts")
 
 
 def test_behaviour_of_known_games() -> None:
@@ -313,6 +319,7 @@ def test_dynamics_agree_with_the_games_logs(content: Content) -> None:
         lo, hi = row["interval"]
         assert row["rate"] is None or 0 <= lo <= row["rate"] <= hi <= 1, (name, row)
     assert expected["bilateral_share"][1] > 0 and expected["receiving_ratify_convention_rate"][1] > 0
+    assert {name for r in report.results for tally in r.tallies.values() for name in tally} <= set(TALLIES)
     # behaviour: proposals from the seats' own tallies, answers from the log
     for label, row in summary["behaviour"].items():
         seats = [s for s, spec in lineup.items() if str(spec) == label]

@@ -49,7 +49,9 @@ class GameResult:
     """Seat -> tally (one of TALLIES; zeros left out) -> count."""
 
     def tally(self, seat: str, name: str) -> int:
-        """One of a seat's tallies in this game."""
+        """One of a seat's tallies in this game (KeyError for a name not in TALLIES)."""
+        if name not in TALLIES:
+            raise KeyError(f"no tally {name!r} (expected one of {', '.join(TALLIES)})")
         return self.tallies.get(seat, {}).get(name, 0)
 
 
