@@ -62,6 +62,21 @@ def play_seeds(content: Content, scenario: str, lineup: Lineup, seeds: Sequence[
     return [result_of(play_game(content, scenario, seed, lineup)) for seed in seeds]
 
 
+_contents: dict[str, Content] = {}
+CONTENTS = 4
+"""Contents a process that plays chunks keeps for the chunks to come (the last ones to come first)."""
+
+
+def play_chunk(content: Content, scenario: str, lineup: Lineup, seeds: Sequence[int]) -> list[GameResult]:
+    """Play a chunk of seeds sent to a worker. A content equal to one that came with an earlier
+    chunk (the same digest) is played as that one, so the tables and caches built for it serve
+    every chunk."""
+    known = _contents.setdefault(content.digest, content)
+    if len(_contents) > CONTENTS:
+        _contents.pop(next(iter(_contents)))
+    return play_seeds(known, scenario, lineup, seeds)
+
+
 def _chunks(seeds: Sequence[int], jobs: int) -> list[Sequence[int]]:
     size = max(1, len(seeds) // (jobs * CHUNKS_PER_JOB))
     return [seeds[i : i + size] for i in range(0, len(seeds), size)]
@@ -77,11 +92,11 @@ def _play_on(
     done: Callable[[int], None],
 ) -> list[GameResult]:
     """Play the seeds in chunks on an executor, each chunk with the content and lineup it needs
-    (any executor can carry them: a worker keeps nothing between chunks). Results come back
+    (any executor can carry them, and a worker needs nothing set up before). Results come back
     in seed order; if one chunk fails, the chunks not yet started are cancelled."""
     results: list[GameResult] = []
     pending: set[Future[list[GameResult]]] = {
-        executor.submit(play_seeds, content, scenario, lineup, chunk) for chunk in _chunks(seeds, jobs)
+        executor.submit(play_chunk, content, scenario, lineup, chunk) for chunk in _chunks(seeds, jobs)
     }
     try:
         while pending:
