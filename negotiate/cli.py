@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -106,7 +107,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LINEUP",
         help="default (the scenario's bots), random, or SEAT=PERSONALITY[:LEVEL],... (other seats keep their default)",
     )
-    simulate.add_argument("--jobs", type=at_least_one, default=1, metavar="N", help="processes to play in (default: 1)")
+    spread = simulate.add_mutually_exclusive_group()
+    spread.add_argument("--jobs", type=at_least_one, default=1, metavar="N", help="processes to play in (default: 1)")
+    spread.add_argument(
+        "--dask",
+        type=scheduler_address,
+        metavar="ADDRESS",
+        help="play on the Dask cluster whose scheduler is at ADDRESS (tcp://host:port; needs the dask extra)",
+    )
     simulate.add_argument(
         "--json",
         nargs="?",
@@ -140,6 +148,16 @@ def at_least_one(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected 1 or more, not {value}")
     return value
+
+
+def scheduler_address(text: str) -> str:
+    """A Dask scheduler's address, PROTOCOL://HOST:PORT (for argparse)."""
+    from negotiate.sim.cluster import check_address
+
+    try:
+        return check_address(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _content(args: argparse.Namespace) -> Content:
@@ -303,11 +321,25 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[int], None]]:
         yield advance
 
 
+@contextmanager
+def _executor(address: str | None) -> Iterator[tuple[Executor | None, int]]:
+    """The executor of the Dask cluster at `address` and how many games it plays at once, or
+    (None, 0) to play here."""
+    if address is None:
+        yield None, 0
+        return
+    from negotiate.sim.cluster import dask_executor
+
+    with dask_executor(address) as cluster:
+        yield cluster
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     from negotiate.bots import LineupError, parse_lineup
     from negotiate.engine import write_save
     from negotiate.engine.table import Table
     from negotiate.sim import format_report, play_game, simulate
+    from negotiate.sim.cluster import ClusterError
 
     content = _content(args)
     try:
@@ -320,8 +352,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         write_save(play_game(content, scenario.id, args.seed, lineup), args.save)
     show = args.json != "-" and sys.stderr.isatty()
     started = time.perf_counter()
-    with _progress(args.games, show) as advance:
-        report = simulate(content, scenario.id, args.games, args.seed, args.bots, args.jobs, advance)
+    try:
+        with _executor(args.dask) as (executor, jobs), _progress(args.games, show) as advance:
+            jobs = jobs if executor else args.jobs
+            report = simulate(content, scenario.id, args.games, args.seed, args.bots, jobs, advance, executor)
+    except ClusterError as exc:
+        print(f"negotiate: {exc}", file=sys.stderr)
+        return 1
     took = time.perf_counter() - started
     summary = report.summary()
     if args.json == "-":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,8 @@ from negotiate.bots import LineupError, default_lineup
 from negotiate.cli import main
 from negotiate.content import Content, shipped_root
 from negotiate.engine.table import Table
-from negotiate.sim import GameResult, SimReport, mean_interval, simulate, wilson
-from negotiate.sim.report import SeatInfo
+from negotiate.sim import GameResult, SeatInfo, SimReport, mean_interval, simulate, wilson
+from tests.results import game_result
 
 CLASSROOM = ["simulate", "--scenario", "classroom", "--games", "6", "--seed", "11"]
 
@@ -58,34 +59,38 @@ def test_mean_interval_is_the_normal_approximation() -> None:
 
 
 def _result(seed: int, collapsed: bool, **facts: Any) -> GameResult:
-    defaults: dict[str, Any] = {
-        "rounds": 3,
-        "actions": 10,
-        "scores": {"a": 10.0, "b": 20.0},
-        "winners": () if collapsed else ("b",),
-        "governance": 1,
-        "cards": (),
-        "terms_signed": {},
-        "window_rounds": (),
-        "multilateral": (),
-    }
-    return GameResult(seed=seed, collapsed=collapsed, **(defaults | facts))
+    scores = {"a": 10.0, "b": 20.0}
+    return game_result(
+        seed,
+        **({"rounds": 3, "collapsed": collapsed, "scores": scores, "winners": () if collapsed else ("b",)} | facts),
+    )
 
 
 def test_summary_of_known_games() -> None:
     results = [
-        _result(1, False, cards=(("trend", "t1"), ("shock", "s1")), window_rounds=(1,), multilateral=(1, 2)),
+        _result(
+            1,
+            False,
+            cards=(("trend", "t1"), ("shock", "s1")),
+            window_rounds=(1,),
+            deals=((1, "regional"), (2, "global"), (2, "bilateral")),
+        ),
         _result(2, True, rounds=2, governance=0, cards=(("trend", "t1"), ("shock", "s2")), terms_signed={"y": 1}),
-        _result(3, False, cards=(("trend", "t1"),), window_rounds=(0,), multilateral=(0,), terms_signed={"x": 3}),
+        _result(
+            3, False, cards=(("trend", "t1"),), window_rounds=(0,), deals=((0, "regional"),), terms_signed={"x": 3}
+        ),
         _result(4, True, rounds=1, governance=0, cards=(("shock", "s2"),), scores={"a": 30.0, "b": 0.0}),
     ]
-    seats = {"a": SeatInfo("A", "receiving", "hardliner:normal"), "b": SeatInfo("B", "sending", "hardliner:normal")}
-    report = SimReport("s", "S", 1, "default", seats, ("x", "y", "z"), results).summary()
+    seats = {
+        "a": SeatInfo("A", "receiving", "hardliner:normal", "receiving"),
+        "b": SeatInfo("B", "sending", "hardliner:normal", "sending"),
+    }
+    report = SimReport("s", "S", 1, "default", seats, ("x", "y", "z"), (), results).summary()
     assert report["collapse_rate"] == 0.5
     assert report["mean_rounds"] == 2.25
     assert report["governance"]["mean"] == 0.5
     assert report["governance"]["distribution"] == {"0": 0.5, "1": 0.5, "2": 0.0, "3": 0.0, "4": 0.0}
-    # two window rounds saw two multilateral deals; seven other rounds saw one
+    # two window rounds saw two multilateral deals; seven other rounds saw one (bilateral deals don't count)
     assert report["multilateral"] == {"window_rounds": 2, "window_rate": 1.0, "other_rounds": 7, "other_rate": 0.1429}
     assert report["deals_signed_by_term"] == {"x": 0.75, "y": 0.25, "z": 0.0}
     assert report["term_types_signed"] == 2
@@ -154,6 +159,12 @@ def test_jobs_on_the_command_line(capsys: pytest.CaptureFixture[str], shipped_on
     assert report_of(capsys, *CLASSROOM, "--jobs", "2") == report_of(capsys, *CLASSROOM, "--jobs", "1")
 
 
+@pytest.mark.parametrize(("games", "jobs"), [(0, 1), (3, 0)])
+def test_no_game_or_no_job_is_refused(content: Content, games: int, jobs: int) -> None:
+    with pytest.raises(ValueError, match=f"games and jobs must be 1 or more, not {games} and {jobs}"):
+        simulate(content, "classroom", games, 1, jobs=jobs)
+
+
 def test_same_seed_same_report_and_another_seed_differs(content: Content) -> None:
     first = simulate(content, "classroom", 4, 21).summary()
     assert simulate(content, "classroom", 4, 21).summary() == first
@@ -188,6 +199,30 @@ def test_a_bad_lineup_is_a_usage_error(
     assert err.startswith("negotiate: ") and says in err and "Traceback" not in err, err
     with pytest.raises(LineupError, match=says.replace("[", r"\[")):
         simulate(content, "classroom", 1, 1, bots)
+
+
+def test_dask_without_the_extra_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], shipped_once: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
+    code, out, err = run(capsys, *CLASSROOM, "--dask", "tcp://127.0.0.1:8786")
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith("negotiate: --dask needs") and "pip install 'negotiate[dask]'" in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--dask", "localhost"], "--dask: expected a Dask scheduler address such as tcp://127.0.0.1:8786"),
+        (["--dask", "tcp://127.0.0.1:8786", "--jobs", "2"], "not allowed with argument"),
+    ],
+)
+def test_a_bad_dask_option_is_a_usage_error(capsys: pytest.CaptureFixture[str], argv: list[str], says: str) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main([*CLASSROOM, *argv])
+    assert stop.value.code == 2
+    assert says in capsys.readouterr().err
 
 
 def test_json_to_a_file_keeps_the_text_report(

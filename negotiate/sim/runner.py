@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import gc
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 
 from negotiate.bots import BotSpec, make_bot, parse_lineup
 from negotiate.content import Content
 from negotiate.engine import Game
 from negotiate.engine.table import Table
-from negotiate.sim.report import GameResult, SeatInfo, SimReport
+from negotiate.sim.facts import is_convention, result_of, side
+from negotiate.sim.report import SimReport
+from negotiate.sim.result import GameResult, SeatInfo
 
 MAX_ACTIONS = 20_000
 CHUNKS_PER_JOB = 8
-"""Seeds are sent to worker processes in about this many chunks per job, for a smooth progress bar."""
+"""Seeds are sent to workers in about this many chunks per job, for a smooth progress bar."""
 
 GC_YOUNG = 10_000
 """Container allocations between the garbage collector's youngest passes while a bot game is
@@ -56,44 +57,24 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def result_of(game: Game) -> GameResult:
-    """The facts of a finished game that the report needs."""
-    state = game.state
-    shocks = game.table.content.shocks
-    drawn = [(e.kind, e.card, e.round) for e in game.events if e.card is not None and e.kind in ("shock", "trend")]
-    terms = Counter(term for d in state.deals if d.starts is not None for term in {o.term for o in d.terms})
-    return GameResult(
-        seed=game.seed,
-        rounds=state.round + 1,
-        actions=len(game.log),
-        collapsed=state.collapsed,
-        scores=dict(state.scores),
-        winners=tuple(state.winners),
-        governance=state.global_tracks["governance"],
-        cards=tuple(dict.fromkeys((kind, card) for kind, card, _ in drawn)),
-        terms_signed=terms,
-        window_rounds=tuple(sorted({r for kind, card, r in drawn if kind == "shock" and shocks[card].window})),
-        multilateral=tuple(d.starts for d in state.deals if d.starts is not None and d.forum != "bilateral"),
-    )
-
-
 def play_seeds(content: Content, scenario: str, lineup: Lineup, seeds: Sequence[int]) -> list[GameResult]:
     """Play one game per seed and keep their results."""
     return [result_of(play_game(content, scenario, seed, lineup)) for seed in seeds]
 
 
-_worker: tuple[Content, str, Lineup] | None = None
+_contents: dict[str, Content] = {}
+CONTENTS = 4
+"""Contents a process that plays chunks keeps for the chunks to come (the last ones to come first)."""
 
 
-def _start_worker(content: Content, scenario: str, lineup: Lineup) -> None:
-    """Worker process initializer: keep the content and lineup for every chunk it plays."""
-    global _worker
-    _worker = (content, scenario, lineup)
-
-
-def _play_chunk(seeds: Sequence[int]) -> list[GameResult]:
-    assert _worker is not None, "the worker was not initialised"
-    return play_seeds(*_worker, seeds)
+def play_chunk(content: Content, scenario: str, lineup: Lineup, seeds: Sequence[int]) -> list[GameResult]:
+    """Play a chunk of seeds sent to a worker. A content equal to one that came with an earlier
+    chunk (the same digest) is played as that one, so the tables and caches built for it serve
+    every chunk."""
+    known = _contents.setdefault(content.digest, content)
+    if len(_contents) > CONTENTS:
+        _contents.pop(next(iter(_contents)))
+    return play_seeds(known, scenario, lineup, seeds)
 
 
 def _chunks(seeds: Sequence[int], jobs: int) -> list[Sequence[int]]:
@@ -101,21 +82,31 @@ def _chunks(seeds: Sequence[int], jobs: int) -> list[Sequence[int]]:
     return [seeds[i : i + size] for i in range(0, len(seeds), size)]
 
 
-def _play_in_pool(
-    content: Content, scenario: str, lineup: Lineup, seeds: Sequence[int], jobs: int, done: Callable[[int], None]
+def _play_on(
+    executor: Executor,
+    content: Content,
+    scenario: str,
+    lineup: Lineup,
+    seeds: Sequence[int],
+    jobs: int,
+    done: Callable[[int], None],
 ) -> list[GameResult]:
-    """Play the seeds in chunks across `jobs` processes; results come back in seed order."""
+    """Play the seeds in chunks on an executor, each chunk with the content and lineup it needs
+    (any executor can carry them, and a worker needs nothing set up before). Results come back
+    in seed order; if one chunk fails, the chunks not yet started are cancelled."""
     results: list[GameResult] = []
-    pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(content, scenario, lineup))
+    pending: set[Future[list[GameResult]]] = {
+        executor.submit(play_chunk, content, scenario, lineup, chunk) for chunk in _chunks(seeds, jobs)
+    }
     try:
-        pending: set[Future[list[GameResult]]] = {pool.submit(_play_chunk, chunk) for chunk in _chunks(seeds, jobs)}
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 results += future.result()
                 done(len(future.result()))
     finally:
-        pool.shutdown(cancel_futures=True)
+        for future in pending:
+            future.cancel()
     return sorted(results, key=lambda r: r.seed)
 
 
@@ -127,19 +118,28 @@ def simulate(
     bots: str = "default",
     jobs: int = 1,
     on_progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> SimReport:
     """Play `games` games with seeds seed, seed+1, ... and report on them.
 
     `bots` is a lineup (`default`, `random` or `SEAT=PERSONALITY[:LEVEL],...`; a bad one raises
-    LineupError). `jobs` above 1 spreads the games over that many processes, with the same
-    report. `on_progress` is called with the number of games just finished.
+    LineupError). `executor` plays the games in chunks (any `concurrent.futures.Executor`: a
+    process pool, a Dask cluster's) and `jobs` says how many games it plays at once; without
+    one, `jobs` above 1 spreads the games over that many processes. Every way gives the same
+    report. `on_progress` is called with the number of games just finished. Fewer than one
+    game or job raises ValueError.
     """
+    if games < 1 or jobs < 1:
+        raise ValueError(f"games and jobs must be 1 or more, not {games} and {jobs}")
     table = Table(content, content.scenario(scenario))
     lineup = parse_lineup(bots, table)
     done = on_progress or (lambda n: None)
     seeds = range(seed, seed + games)
-    if jobs > 1 and games > 1:
-        results = _play_in_pool(content, table.scenario.id, lineup, seeds, jobs, done)
+    if executor is not None:
+        results = _play_on(executor, content, table.scenario.id, lineup, seeds, jobs, done)
+    elif jobs > 1 and games > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            results = _play_on(pool, content, table.scenario.id, lineup, seeds, jobs, done)
     else:
         results = []
         for game_seed in seeds:
@@ -150,7 +150,8 @@ def simulate(
         name=table.scenario.name,
         seed=seed,
         bots=bots,
-        seats={s: SeatInfo(table.name(s), table.seats[s].type, str(lineup[s])) for s in table.order},
+        seats={s: SeatInfo(table.name(s), table.seats[s].type, str(lineup[s]), side(table, s)) for s in table.order},
         terms=tuple(table.terms),
+        conventions=tuple(t for t, term in table.terms.items() if is_convention(term)),
         results=results,
     )
