@@ -279,7 +279,7 @@ def test_effect_times_naming_a_missing_parameter(folder: Path) -> None:
 def test_a_field_of_a_scoring_rule_named_like_its_kind(folder: Path) -> None:
     # pydantic names the rule's kind in the error's path; `kind: track` also has a key `track`
     rel = "rules/seats/transit.yaml"
-    line = edit(folder, rel, "{kind: track, track: budget, weight: 0.75", "{kind: track, track: [budget], weight: x")
+    line = edit(folder, rel, "{kind: track, track: budget, weight: 0.5", "{kind: track, track: [budget], weight: x")
     found = problems(folder)
     one(found, f"{rel}:{line}: objective.scoring[0].track: ", "string")
     one(found, f"{rel}:{line}: objective.scoring[0].weight: ", "number")

@@ -75,7 +75,7 @@ CASES = [
         "per_round[0].delta",
         AMOUNT,
     ),
-    ("rules/seats/transit.yaml", "weight: 0.75", "weight: 1e308", "objective.scoring[0].weight", AMOUNT),
+    ("rules/seats/transit.yaml", "budget, weight: 0.5", "budget, weight: 1e308", "objective.scoring[0].weight", AMOUNT),
     (
         "rules/seats/ngo.yaml",
         "{cost: {funds: 2}",

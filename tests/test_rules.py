@@ -24,7 +24,7 @@ from negotiate.engine.actions import (
     SidePayment,
     Suspend,
 )
-from negotiate.engine.deals import shortfall, strain
+from negotiate.engine.deals import price, strain
 from negotiate.engine.effects import amount
 from negotiate.engine.events import Story
 from negotiate.engine.flows import apply_deal, corridor_levers, resolve
@@ -190,7 +190,7 @@ def test_unagreed_proposals_lapse_at_the_end_of_negotiation(new_game):
             NORTH,
             [NORTH, SAH],
             TermOffer(term="reciprocal_mobility", giver=NORTH, receiver=SAH),
-            "same development tier",
+            "cannot receive",
         ),
         (NORTH, [NORTH, SAH], TermOffer(term="global_compact"), "global forum"),
         (NORTH, [NORTH, SAH, KESH], TermOffer(term="trafficking_cooperation"), "exactly two parties"),
@@ -225,10 +225,10 @@ def test_forums_regional_deal_needs_a_shared_region(new_game):
 def test_forums_global_vote_needs_half_the_states_and_binds_only_yes_voters(new_game):
     game = new_game()
     states = list(game.table.states)
-    before = game.state.seat(NORTH).tracks["political_capital"]
+    game.state.seat(NORTH).tracks["political_capital"] = 12  # to lead (3, glass house) and sign (6) a compact
     deal = propose(game, NORTH, states, [TermOffer(term="global_compact")], forum="global")
     glass = game.state.seat(NORTH).glass_house
-    assert game.state.seat(NORTH).tracks["political_capital"] == before - (1 + glass), "glass house cost"
+    assert game.state.seat(NORTH).tracks["political_capital"] == 12 - (1 + glass), "glass house cost"
     answer(game, SAH, deal)
     answer(game, KESH, deal)
     answer(game, VAL, deal, yes=False)
@@ -240,6 +240,7 @@ def test_forums_global_vote_needs_half_the_states_and_binds_only_yes_voters(new_
 
 def test_forums_global_vote_fails_without_half(new_game):
     game = new_game()
+    game.state.seat(NORTH).tracks["political_capital"] = 12
     deal = propose(game, NORTH, list(game.table.states), [TermOffer(term="global_compact")], forum="global")
     answer(game, SAH, deal)
     pass_until(game, "implementation")
@@ -328,17 +329,18 @@ def test_ratification_refused_by_one_party_fails_the_deal(new_game):
     assert game.state.phase != "ratification"
 
 
-def test_ratification_costs_political_capital_when_cohesion_is_short(new_game):
+def test_ratification_costs_its_price_at_home_more_when_cohesion_is_short(new_game):
     game = new_game()
     deal = binding_pathway(game)
     d = game.state.deals[deal - 1]
     north = game.state.seat(NORTH)
-    north.tracks["cohesion"] = 5  # strain 2, floor 4: 5 - 2 = 3, one short
-    assert strain(game.table, game.state, d, NORTH) == 2
-    assert shortfall(game.table, game.state, d, NORTH) == 1
-    capital = north.tracks["political_capital"]
+    assert strain(game.table, game.state, d, NORTH) == 3  # a pathway's strain on its giver
+    assert price(game.table, game.state, d, NORTH) == 3  # cohesion 16 - 3 clears the floor of 4
+    north.tracks["cohesion"] = 5  # 5 - 3 = 2, two short of the floor
+    assert price(game.table, game.state, d, NORTH) == 3 + 2
+    north.tracks["political_capital"] = 9
     game.apply(Ratify(seat=NORTH, deal=deal))
-    assert north.tracks["political_capital"] == capital - 1
+    assert north.tracks["political_capital"] == 9 - 5
 
 
 def test_ratification_impossible_without_the_capital(new_game):
@@ -390,7 +392,7 @@ def test_shocks_strike_harder_as_the_crisis_years_build(new_game):
     assert f"{harder:g} times as hard" in story.events[0].text
 
 
-def test_window_after_a_shock_discounts_multilateral_deals(new_game):
+def test_window_after_a_shock_discounts_deals_between_the_right_actors(new_game):
     game = new_game()
     windowed = next(c for c, card in game.table.content.shocks.items() if card.window and card.strikes == "all")
     game.apply(InjectShock(card=windowed))
@@ -402,19 +404,106 @@ def test_window_after_a_shock_discounts_multilateral_deals(new_game):
     d = game.state.deals[deal - 1]
     assert strain(game.table, game.state, d, NORTH) == 0  # 1 - window 3, floored
     bilateral = propose(game, VAL, [VAL, SAH], [TermOffer(term="readmission", giver=SAH, receiver=VAL)], binding=True)
-    assert strain(game.table, game.state, game.state.deals[bilateral - 1], SAH) == 3, "no window for bilateral deals"
+    assert strain(game.table, game.state, game.state.deals[bilateral - 1], SAH) == 0, "a receiving and a sending state"
+    among_receivers = propose(
+        game, NORTH, [NORTH, VAL], [TermOffer(term="reciprocal_mobility", giver=NORTH, receiver=VAL)]
+    )
+    assert strain(game.table, game.state, game.state.deals[among_receivers - 1], NORTH) == 1, "no window"
     game.state.window = False
     assert strain(game.table, game.state, d, NORTH) == 1
+    assert strain(game.table, game.state, game.state.deals[bilateral - 1], SAH) == 3
 
 
 def test_endorsements_by_non_parties_ease_ratification(new_game):
     game = new_game()
     deal = propose(game, NORTH, [NORTH, SAH], [pathway()], binding=True)
     d = game.state.deals[deal - 1]
-    assert strain(game.table, game.state, d, NORTH) == 2
+    assert strain(game.table, game.state, d, NORTH) == 3
     turn_to(game, NGO)
     game.apply(Endorse(seat=NGO, deal=deal))
-    assert strain(game.table, game.state, d, NORTH) == 1
+    assert strain(game.table, game.state, d, NORTH) == 2
+
+
+def test_the_price_at_home_of_a_convention_falls_on_the_states_people_move_to(new_game):
+    game = new_game()
+    states = list(game.table.states)
+    convention = Propose(
+        seat=SAH, forum="global", parties=states, terms=[TermOffer(term="binding_convention")], binding=True
+    )
+    table, state = game.table, game.state
+    assert strain(table, state, convention, SAH) == 1  # sending: a convention protects its citizens abroad
+    assert strain(table, state, convention, PONT) == 1
+    assert strain(table, state, convention, NORTH) == 1 + 14  # receiving: the rights bind it
+
+
+def test_a_non_binding_deal_costs_its_signatories_their_price_as_it_enters_into_force(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway()])
+    capital = game.state.seat(NORTH).tracks["political_capital"]
+    answer(game, SAH, deal)
+    pass_until(game, "implementation")
+    assert game.state.deals[deal - 1].status == "in_force"
+    assert game.state.seat(NORTH).tracks["political_capital"] == capital - 3
+    assert any("adopts deal" in e.text for e in game.events)
+
+
+def test_a_seat_that_cannot_pay_the_price_at_home_cannot_sign(new_game):
+    game = new_game()
+    game.state.seat(VAL).tracks["political_capital"] = 3
+    deal = propose(game, VAL, [VAL, SAH], [TermOffer(term="border_enforcement", giver=SAH, receiver=VAL)])
+    turn_to(game, SAH)
+    game.state.seat(SAH).tracks["political_capital"] = 1  # border enforcement weighs 2 on its giver
+    assert "political capital at home" in game.check(Accept(seat=SAH, deal=deal))
+    assert [a.type for a in game.legal_actions(SAH) if getattr(a, "deal", None) == deal] == ["reject"]
+    game.state.seat(NORTH).tracks["political_capital"] = 2
+    turn_to(game, NORTH)
+    assert "political capital at home" in game.check(Propose(seat=NORTH, forum="bilateral", parties=[NORTH, SAH], terms=[pathway()]))
+
+
+def test_reciprocal_mobility_only_between_states_short_of_workers(new_game):
+    game = new_game()
+    offer = TermOffer(term="reciprocal_mobility", giver=NORTH, receiver=VAL)
+    turn_to(game, NORTH)
+    game.state.seat(VAL).tracks["labour_gap"] = 2
+    assert "short of workers" in game.check(Propose(seat=NORTH, forum="bilateral", parties=[NORTH, VAL], terms=[offer]))
+    game.state.seat(VAL).tracks["labour_gap"] = 6
+    game.state.seat(NORTH).tracks["labour_gap"] = 6
+    assert game.check(Propose(seat=NORTH, forum="bilateral", parties=[NORTH, VAL], terms=[offer])) is None
+
+
+# --- no farming -----------------------------------------------------------------------------
+
+
+def test_no_farming_a_term_already_holding_between_the_parties_cannot_be_signed_again(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway()], duration=3)
+    answer(game, SAH, deal)
+    turn_to(game, SAH)
+    again = Propose(seat=SAH, forum="bilateral", parties=[NORTH, SAH], terms=[pathway()])
+    assert "already holds between these parties" in game.check(again)
+    assert again not in game.legal_actions(SAH)
+    next_round(game)
+    turn_to(game, NORTH)
+    assert "already holds" in game.check(again.model_copy(update={"seat": NORTH}))
+    next_round(game)  # the deal's last round: it may be renewed
+    turn_to(game, NORTH)
+    game.state.seat(NORTH).tracks["political_capital"] = 15  # whatever the price at home has become
+    assert game.check(again.model_copy(update={"seat": NORTH})) is None
+
+
+def test_no_farming_deals_score_once_each_with_diminishing_returns(new_game):
+    from negotiate.content.schema import DealScore
+    from negotiate.engine.scoring import deal_points, signed
+
+    game = new_game()
+    rule = DealScore(kind="deals", term="legal_pathway", role="giver", points=6, label="pathways")
+    first = put_in_force(game, [NORTH, SAH], [pathway()])
+    put_in_force(game, [NORTH, SAH], [pathway()])  # the same thing signed again
+    assert signed(game.table, game.state, NORTH, rule) == {frozenset({("legal_pathway", NORTH, SAH)})}
+    put_in_force(game, [NORTH, KESH], [TermOffer(term="legal_pathway", giver=NORTH, receiver=KESH)])
+    assert len(signed(game.table, game.state, NORTH, rule)) == 2
+    assert deal_points(rule, 1) == 6 and deal_points(rule, 2) == 9 and deal_points(rule, 3) == 11
+    assert first.id == 1
 
 
 # --- implementation -------------------------------------------------------------------------

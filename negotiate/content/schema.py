@@ -389,6 +389,21 @@ class Term(Model):
         return self
 
 
+def is_convention(term: Term) -> bool:
+    """A binding convention: a term that exists only as a binding deal, at the highest governance level."""
+    return term.binding == "binding" and term.governance >= len(GOVERNANCE_LEVELS) - 1
+
+
+def opens_pathway(term: Term) -> bool:
+    """A legal pathway: its corridor effects open regular places."""
+    return any(corridor.capacity > 0 for corridor in term.corridors)
+
+
+def holds_flows(term: Term) -> bool:
+    """Enforcement or returns: its corridor effects stop irregular crossings."""
+    return any(corridor.enforcement > 0 for corridor in term.corridors)
+
+
 class ShockDeck(Model):
     """A deck file of shock cards."""
 

@@ -7,30 +7,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from negotiate.content.schema import GOVERNANCE_LEVELS, Term
+from negotiate.content.schema import holds_flows, is_convention, opens_pathway
 from negotiate.engine import Game
 from negotiate.engine.actions import Accept, DealSpec, Reject
 from negotiate.engine.state import Deal, TermOffer
 from negotiate.engine.table import Table
 from negotiate.sim.result import GameResult
-
-CONVENTION_LEVEL = len(GOVERNANCE_LEVELS) - 1
-"""A binding convention stands for the highest governance level."""
-
-
-def is_convention(term: Term) -> bool:
-    """A binding convention: a term that exists only as a binding deal, at the highest governance level."""
-    return term.binding == "binding" and term.governance >= CONVENTION_LEVEL
-
-
-def opens_pathway(term: Term) -> bool:
-    """A legal pathway: its corridor effects open regular places."""
-    return any(corridor.capacity > 0 for corridor in term.corridors)
-
-
-def holds_flows(term: Term) -> bool:
-    """Enforcement or returns: its corridor effects stop irregular crossings."""
-    return any(corridor.enforcement > 0 for corridor in term.corridors)
 
 
 def side(table: Table, seat: str) -> str | None:
