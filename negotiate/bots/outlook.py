@@ -198,6 +198,7 @@ class Lens:
         self._terms: dict[tuple, Terms] = {}
         self._bundles: dict[tuple, Bundle] = {}
         self._pictures: dict[tuple, Picture] = {}
+        self._projections: dict[tuple, tuple[tuple[int, ...], ...]] = {}
         self._people: dict[tuple, list[tuple[Key, float]]] = {}
         self._last_levers: tuple[list[Deal], list[Levers]] | None = None
         self._last_picture: tuple[list[SeatState], list[CorridorState], list[Deal], float, Picture] | None = None
@@ -218,16 +219,7 @@ class Lens:
         ):
             return last[4]  # views share their copies of unchanged parts: the same parts, the same flows
         levers = self._deal_levers(in_force)
-        projected = clone(  # prepare moves only tracks: copies of them are all it needs
-            state,
-            seats=[clone(seat, tracks=dict(seat.tracks)) for seat in state.seats],
-            global_tracks=dict(state.global_tracks),
-        )
-        prepare(self.table, projected, Quiet(projected))
-        values = tuple(
-            tuple(projected.seats[self.table.index[d[0]]].tracks[d[1]] if d else 0 for d in ends)
-            for ends in self.drivers
-        )
+        values = self._drivers_then(state, in_force)
         corridors = tuple(state.corridors)
         pressures = tuple(pressure_of(self.table, c, *v)[0] for c, v in zip(corridors, values))
         thresholds = tuple(c.threshold for c in corridors)
@@ -239,6 +231,31 @@ class Lens:
             picture = Picture(self, corridors, values, pressures, levers, escalation)
             known = _keep(self._pictures, key, picture, PICTURES)
         self._last_picture = (state.seats, state.corridors, in_force, escalation, known)
+        return known
+
+    def _drivers_then(self, state: GameState, in_force: list[Deal]) -> tuple[tuple[int, ...], ...]:
+        """The corridors' push and pull track values as people will move this round: the state
+        after the deals in force and every seat's drift (`prepare`), worked out once for the same
+        tracks, deals in force and published evidence (a lens serves every game at its table)."""
+        key = (
+            tuple(tuple(seat.tracks.values()) for seat in state.seats),
+            tuple(state.global_tracks.values()),
+            tuple((tuple(d.parties), tuple(offer_key(o) for o in d.terms)) for d in in_force),
+            tuple((term, tuple(values)) for term, values in state.hidden.items()),
+        )
+        known = self._projections.get(key)
+        if known is None:
+            projected = clone(  # prepare moves only tracks: copies of them are all it needs
+                state,
+                seats=[clone(seat, tracks=dict(seat.tracks)) for seat in state.seats],
+                global_tracks=dict(state.global_tracks),
+            )
+            prepare(self.table, projected, Quiet(projected))
+            known = tuple(
+                tuple(projected.seats[self.table.index[d[0]]].tracks[d[1]] if d else 0 for d in ends)
+                for ends in self.drivers
+            )
+            _keep(self._projections, key, known, PICTURES)
         return known
 
     def _deal_levers(self, in_force: list[Deal]) -> list[Levers]:

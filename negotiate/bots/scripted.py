@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key, same
+from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key
 from negotiate.bots.personality import Level, Personality
 from negotiate.content.schema import Forum, holds_flows, is_convention, opens_pathway
 from negotiate.engine import ActionModel, SeatView
@@ -118,7 +118,9 @@ class ScriptedBot:
         self.reader: Reader | None = None
         self.memory: Memory | None = None
         self.favours: list[tuple[int, str, float]] = []  # (round, payer, points) given back for payments
-        self.screened: tuple[list[Propose], list[Candidate]] | None = None  # see `_screening`
+        self.screened: dict[int, Candidate] = {}  # see `_screening`
+        self._prices: dict[tuple, dict[str, float]] = {}  # see `_at_home`
+        self._prices_for: Outlook | None = None
 
     # --- deciding ------------------------------------------------------------------------
 
@@ -450,12 +452,16 @@ class ScriptedBot:
         return sorted(found, key=lambda p: -p.score)
 
     def _screening(self, proposals: Sequence[Propose]) -> list[Candidate]:
-        """The standard proposals as the search screens them, worked out again only when the
-        list changes (standard proposals last the game)."""
+        """The standard proposals as the search screens them, each worked out once (standard
+        proposals last the game; which of them are legal changes with the state)."""
         known = self.screened
-        if known is None or not same(known[0], proposals):
-            known = self.screened = (list(proposals), [_candidate(p) for p in proposals])
-        return known[1]
+        out = []
+        for proposal in proposals:
+            candidate = known.get(id(proposal))
+            if candidate is None or candidate.proposal is not proposal:
+                candidate = known[id(proposal)] = _candidate(proposal)
+            out.append(candidate)
+        return out
 
     def _build(self, parties: tuple[str, ...], offers: list[Offer]) -> list[TermOffer]:
         """Greedy package building on summed single-term gains: add the term that most raises
@@ -529,13 +535,25 @@ class ScriptedBot:
         if not checked and check_spec(self.table, outlook.state, spec) is not None:
             return None
         forecast = outlook.forecast(spec.forum, spec.parties, spec.terms)
-        at_home = {p: CAPITAL * price(self.table, outlook.state, spec, p) for p in spec.parties}
+        at_home = self._at_home(outlook, spec)
         mine = self._worth(outlook, forecast, rounds) - at_home.get(self.seat, 0.0)
         others = [outlook.gain(p, forecast, rounds) - at_home[p] for p in spec.parties if p != self.seat]
         theirs = min(others, default=0.0)
         if mine <= 0 or theirs < MARGIN:
             return None
         return Package(spec, mine, theirs, self._score(mine, others))
+
+    def _at_home(self, outlook: Outlook, spec: DealSpec) -> dict[str, float]:
+        """What adopting a package at home costs each party, in points (its price in political
+        capital): worked out once per outlook for the same terms and parties (a price depends on
+        their roles, not on the parameters the search tunes)."""
+        key = (tuple((o.term, o.giver, o.receiver) for o in spec.terms), tuple(spec.parties))
+        known = self._prices.get(key)
+        if known is None or self._prices_for is not outlook:
+            if self._prices_for is not outlook:
+                self._prices, self._prices_for = {}, outlook
+            known = self._prices[key] = {p: CAPITAL * price(self.table, outlook.state, spec, p) for p in spec.parties}
+        return known
 
     def _tune(self, outlook: Outlook, package: Package, rounds: int) -> Package:
         """Try each parameter at its bounds; keep whatever the bot likes better. (Parameters

@@ -359,39 +359,76 @@ def _negotiation_options(table: Table, state: GameState, seat: str) -> list[Acti
 
 
 def _open_proposals(table: Table, state: GameState, seat: str) -> list[ActionModel]:
-    """The seat's standard proposals it may table now: those it can pay for at home (with the
-    cost of leading a global one), that hold no term already agreed or in force between their
-    parties, and whose terms' requirements its parties meet (the rules of `check_spec`)."""
-    is_state = seat in table.states
+    """The seat's standard proposals it may table now, in their order: those it can pay for at
+    home (with the cost of leading a global one), that hold no term already agreed or in force
+    between their parties, and whose terms' requirements its parties meet (see `check_spec`)."""
     have = capital(table, state, seat)
-    lead = lead_cost(table, state, seat) if is_state else 0
+    lead = lead_cost(table, state, seat) if seat in table.states else 0
     cohesion = state.seats[table.index[seat]].tracks.get("cohesion", 0)
+    live = tuple(
+        (d.status, d.ends, tuple(d.parties), tuple((o.term, o.giver, o.receiver) for o in d.terms))
+        for d in state.deals
+        if d.status in ("agreed", "ratified", "in_force")
+    )
+    needs = tuple(state.seats[table.index[s]].tracks.get(t) for s, t in _requirement_tracks(table))
+    signature = (have, lead, cohesion, state.window, state.round, live, needs)  # all the listing depends on
+    last = _listed.get((table, seat))
+    if last is not None and last[0] == signature:
+        return last[1]
     holds = held(state)
+    affordable: dict[tuple[bool, bool, int, bool], bool] = {}  # by what the cost depends on
     out: list[ActionModel] = []
-    for proposal, load, right in _standard_loads(table, seat):
-        cost = lead if proposal.forum == "global" and is_state else 0
-        if is_state and not proposal.binding and seat in proposal.parties:
-            cost += price_of(table, eased(table, state, load, 0, right), cohesion)
-        if cost > have:
+    for proposal, cost_key, key, parties, requires in _standard_loads(table, seat):
+        ok = affordable.get(cost_key)
+        if ok is None:
+            leads, signs, load, right = cost_key
+            cost = (lead if leads else 0) + (
+                price_of(table, eased(table, state, load, 0, right), cohesion) if signs else 0
+            )
+            ok = affordable[cost_key] = cost <= have
+        if not ok:
             continue
-        offer = proposal.terms[0]
-        holding_deals = holds.get((offer.term, offer.giver, offer.receiver))
-        if holding_deals and any(set(proposal.parties) <= set(d.parties) for d in holding_deals):
+        holding_deals = holds.get(key) if holds else None
+        if holding_deals and any(parties <= set(d.parties) for d in holding_deals):
             continue
-        term = table.terms[offer.term]
-        if term.requires and unmet(table, state, term, offer, proposal.parties):
+        if requires and unmet(table, state, table.terms[key[0]], proposal.terms[0], proposal.parties):
             continue
         out.append(proposal)
+    _listed[(table, seat)] = (signature, out)
     return out
 
 
+_listed: dict[tuple[Table, str], tuple[tuple, list[ActionModel]]] = {}
+"""Each seat's last listing of open proposals, with the facts it depends on (see `_open_proposals`):
+a seat's turns often come back to an unchanged listing."""
+
+
 @lru_cache(maxsize=256)
-def _standard_loads(table: Table, seat: str) -> tuple[tuple[Propose, int, bool], ...]:
-    """The seat's standard proposals, each with its burden on the seat and whether its parties
-    are a window's right actors (what its price at home depends on besides the state)."""
-    return tuple(
-        (p, burden(table, p, seat), right_actors(table, p.parties)) for p in _standard_proposals(table, seat)
-    )
+def _requirement_tracks(table: Table) -> tuple[tuple[str, str], ...]:
+    """Every (seat, track) that a term's requirements read (see `unmet`)."""
+    tracks = {need.track for term in table.terms.values() for need in term.requires}
+    return tuple((s, t) for s in table.order for t in sorted(tracks) if t in table.types[s].tracks)
+
+
+Standard = tuple[Propose, tuple[bool, bool, int, bool], tuple[str, str | None, str | None], frozenset[str], bool]
+"""A standard proposal, what its cost to the proposer depends on besides the state (whether it
+leads it in the global forum, whether it signs it at home as it enters into force, its burden on
+it, whether its parties are a window's right actors), its term key, its parties, and whether its
+term has requirements to meet."""
+
+
+@lru_cache(maxsize=256)
+def _standard_loads(table: Table, seat: str) -> tuple[Standard, ...]:
+    """The seat's standard proposals, each with what its legality depends on besides the state."""
+    is_state = seat in table.states
+    out = []
+    for p in _standard_proposals(table, seat):
+        offer = p.terms[0]
+        signs = is_state and not p.binding and seat in p.parties
+        cost_key = (is_state and p.forum == "global", signs, burden(table, p, seat), right_actors(table, p.parties))
+        key = (offer.term, offer.giver, offer.receiver)
+        out.append((p, cost_key, key, frozenset(p.parties), bool(table.terms[offer.term].requires)))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1024)

@@ -122,16 +122,21 @@ def counts_for(
 ) -> frozenset[tuple[str, str | None, str | None]]:
     """The terms of a deal with these parties that count for a seat under a deals rule (empty:
     the deal does not count)."""
-    return frozenset(
-        (offer.term, offer.giver, offer.receiver)
-        for offer in terms
-        if (rule.term is None or offer.term == rule.term)
-        and (
-            (rule.role == "giver" and offer.giver == seat)
-            or (rule.role == "receiver" and offer.receiver == seat)
-            or (rule.role == "party" and seat in parties)
-        )
-    )
+    found: list[tuple[str, str | None, str | None]] = []
+    role, wanted = rule.role, rule.term
+    for offer in terms:
+        if wanted is not None and offer.term != wanted:
+            continue
+        if (
+            (role == "giver" and offer.giver == seat)
+            or (role == "receiver" and offer.receiver == seat)
+            or (role == "party" and seat in parties)
+        ):
+            found.append((offer.term, offer.giver, offer.receiver))
+    return frozenset(found) if found else NONE
+
+
+NONE: frozenset[tuple[str, str | None, str | None]] = frozenset()
 
 
 def public_scores(table: Table, state: GameState) -> dict[str, float]:
