@@ -337,11 +337,12 @@ class ScriptedBot:
         outlook = memory.outlook
         rounds = self._rounds(memory, deal.duration)
         for counter in counters:
-            if counter.deal != deal.id:  # type: ignore[attr-defined]
+            if counter.deal != deal.id or not self._fits(counter.terms):  # type: ignore[attr-defined]
                 continue
             forecast = outlook.forecast(deal.forum, deal.parties, counter.terms)  # type: ignore[attr-defined]
-            mine = self._worth(outlook, forecast, rounds)
-            theirs = outlook.gain(deal.proposer, forecast, rounds)
+            at_home = self._at_home(outlook, counter)  # type: ignore[arg-type]
+            mine = self._worth(outlook, forecast, rounds) - at_home.get(self.seat, 0.0)
+            theirs = outlook.gain(deal.proposer, forecast, rounds) - at_home.get(deal.proposer, 0.0)
             if mine >= aim and theirs >= MARGIN and (best is None or mine > best[0]):
                 best = (mine, counter)
         if best is None:
@@ -499,29 +500,40 @@ class ScriptedBot:
         return [o.offer for o in chosen]
 
     def _in_character(self, chosen: list[Offer], offers: list[Offer]) -> list[Offer]:
-        """A package as the bot's personality would table it: a pathway it opens comes with
-        enforcement or returns (a hardliner), and control it gives comes with a payment to it (an
-        opportunist); the best such term is added, or the terms that need it are dropped."""
-        terms = self.table.terms
-        rules: list[tuple[Callable[[Offer], bool], Callable[[Offer], bool]]] = []
-        if self.traits.control_with_pathways:
-            rules.append((lambda o: opens_pathway(terms[o.offer.term]), lambda o: holds_flows(terms[o.offer.term])))
-        if self.traits.sells_control:
-            rules.append(
-                (
-                    lambda o: o.offer.giver == self.seat and holds_flows(terms[o.offer.term]),
-                    lambda o: o.offer.receiver == self.seat and bool(terms[o.offer.term].transfer),
-                )
-            )
-        for needs, meets in rules:
-            if not any(needs(o) for o in chosen) or any(meets(o) for o in chosen):
+        """A package as the bot's personality would table it (see `_rules`): the best term a
+        rule wants is added, or the terms that need it are dropped."""
+        for needs, meets in self._rules():
+            if not any(needs(o.offer) for o in chosen) or any(meets(o.offer) for o in chosen):
                 continue
-            extra = [o for o in offers if meets(o) and o not in chosen]
+            extra = [o for o in offers if meets(o.offer) and o not in chosen]
             if extra and len(chosen) < max(2, self.skill.package):
                 chosen = [*chosen, max(extra, key=lambda o: o.gains[self.seat])]
             else:
-                chosen = [o for o in chosen if not needs(o)]
+                chosen = [o for o in chosen if not needs(o.offer)]
         return chosen
+
+    def _fits(self, terms: Sequence[TermOffer]) -> bool:
+        """Whether the bot's personality would table these terms (see `_rules`)."""
+        if not self.traits.conventions and any(is_convention(self.table.terms[o.term]) for o in terms):
+            return False
+        return all(not any(needs(o) for o in terms) or any(meets(o) for o in terms) for needs, meets in self._rules())
+
+    def _rules(self) -> list[tuple[Callable[[TermOffer], bool], Callable[[TermOffer], bool]]]:
+        """What its personality asks of a package the bot tables, as (a term that needs, a term
+        that meets the need): a pathway it opens comes with enforcement or returns (a hardliner),
+        and control it gives comes with a payment to it (an opportunist)."""
+        terms = self.table.terms
+        rules: list[tuple[Callable[[TermOffer], bool], Callable[[TermOffer], bool]]] = []
+        if self.traits.control_with_pathways:
+            rules.append((lambda o: opens_pathway(terms[o.term]), lambda o: holds_flows(terms[o.term])))
+        if self.traits.sells_control:
+            rules.append(
+                (
+                    lambda o: o.giver == self.seat and holds_flows(terms[o.term]),
+                    lambda o: o.receiver == self.seat and bool(terms[o.term].transfer),
+                )
+            )
+        return rules
 
     def _score(self, mine: float, others: Sequence[float]) -> float:
         """How much the bot likes a package: its own gain, a share of the partners' (its
