@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from negotiate.bots.outlook import Outlook, Reader
+from negotiate.bots.outlook import Outlook, Reader, belief
 from negotiate.engine import SeatView
 from negotiate.engine.actions import DealSpec
+from negotiate.engine.deals import price
 from negotiate.engine.state import Deal
 from negotiate.engine.table import Table
 from negotiate.tui.words import counted, figure
@@ -31,6 +32,8 @@ class Preview:
     world: list[Effect]
     score: float
     rounds: int
+    price: int = 0
+    """Political capital the seat would spend adopting it at home (see the rulebook's Ratification)."""
 
 
 def preview(table: Table, view: SeatView, deal: DealSpec | Deal) -> Preview:
@@ -48,7 +51,8 @@ def preview(table: Table, view: SeatView, deal: DealSpec | Deal) -> Preview:
             mine.append(Effect(table.types[owner].tracks[track].label, change, spread))
         elif owner == "global":
             world.append(Effect(table.scenario.global_tracks[track].label, change, spread))
-    return Preview(mine, world, outlook.gain(view.seat, forecast, rounds), rounds)
+    cost = price(table, belief(table, view), deal, view.seat) if view.seat in deal.parties else 0
+    return Preview(mine, world, outlook.gain(view.seat, forecast, rounds), rounds, cost)
 
 
 def foresight(foreseen: Preview) -> str:
@@ -56,6 +60,8 @@ def foresight(foreseen: Preview) -> str:
     seat's tracks and the world's (the largest first), and what ± means when an effect has a
     spread."""
     lines = [f"Over {counted(foreseen.rounds, 'round')}, your score {figure(foreseen.score, '+.1f')}"]
+    if foreseen.price:
+        lines[0] += f"; adopting it at home costs you {foreseen.price} political capital"
     for who, effects in (("You", foreseen.mine), ("World", foreseen.world)):
         if effects:
             largest = sorted(effects, key=lambda e: -abs(e.change))
