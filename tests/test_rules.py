@@ -285,7 +285,7 @@ def test_campaign_moves_a_states_cohesion_at_a_cost(new_game):
     game = new_game()
     turn_to(game, NGO)
     funds = game.state.seat(NGO).tracks["funds"]
-    cohesion = game.state.seat(NORTH).tracks["cohesion"]
+    game.state.seat(NORTH).tracks["cohesion"] = cohesion = 10  # room to rise
     game.apply(Campaign(seat=NGO, target=NORTH, direction=1))
     assert game.state.seat(NORTH).tracks["cohesion"] == cohesion + 2
     assert game.state.seat(NGO).tracks["funds"] == funds - 2
@@ -457,7 +457,9 @@ def test_a_seat_that_cannot_pay_the_price_at_home_cannot_sign(new_game):
     assert [a.type for a in game.legal_actions(SAH) if getattr(a, "deal", None) == deal] == ["reject"]
     game.state.seat(NORTH).tracks["political_capital"] = 2
     turn_to(game, NORTH)
-    assert "political capital at home" in game.check(Propose(seat=NORTH, forum="bilateral", parties=[NORTH, SAH], terms=[pathway()]))
+    assert "political capital at home" in game.check(
+        Propose(seat=NORTH, forum="bilateral", parties=[NORTH, SAH], terms=[pathway()])
+    )
 
 
 def test_reciprocal_mobility_only_between_states_short_of_workers(new_game):
@@ -912,15 +914,29 @@ def _unvalidated(game: Game) -> list[tuple[object, str]]:
         (Campaign.model_construct(type="campaign", seat=NORTH, target=VAL, direction=5, reason=None), "direction"),
         (
             Propose.model_construct(
-                type="propose", seat=NORTH, forum="bilateral", parties=[NORTH, SAH], terms=[], binding=False,
-                duration=2, region=None, reason=None,
+                type="propose",
+                seat=NORTH,
+                forum="bilateral",
+                parties=[NORTH, SAH],
+                terms=[],
+                binding=False,
+                duration=2,
+                region=None,
+                reason=None,
             ),
             "terms",
         ),
         (
             Propose.model_construct(
-                type="propose", seat=NORTH, forum="bilateral", parties=[NORTH, SAH], terms=[offer], binding=False,
-                duration=2, region=None, reason=None,
+                type="propose",
+                seat=NORTH,
+                forum="bilateral",
+                parties=[NORTH, SAH],
+                terms=[offer],
+                binding=False,
+                duration=2,
+                region=None,
+                reason=None,
             ),
             "quota",
         ),
@@ -956,3 +972,47 @@ def test_apply_refuses_unknown_or_ill_typed_actions_given_as_data(new_game):
         game.apply({"type": "side_payment", "seat": NORTH, "to": PONT, "amount": "lots"})
     with pytest.raises(IllegalAction, match="not an action"):
         game.apply("pass")  # type: ignore[arg-type]
+
+
+def test_no_farming_of_two_proposals_of_the_same_term_only_the_first_agreed_can_be(new_game):
+    game = new_game()
+    first = propose(game, NORTH, [NORTH, SAH], [pathway()])
+    second = propose(game, SAH, [NORTH, SAH], [pathway()])
+    answer(game, SAH, first)
+    turn_to(game, NORTH)
+    assert "already holds" in game.check(Accept(seat=NORTH, deal=second))
+    assert Accept(seat=NORTH, deal=second) not in game.legal_actions(NORTH)
+
+
+def test_no_farming_a_renewal_takes_over_from_the_deal_it_renews(new_game):
+    game = new_game()
+    deal = propose(game, NORTH, [NORTH, SAH], [pathway()], duration=2)
+    answer(game, SAH, deal)
+    next_round(game)  # the deal's last round
+    game.state.seat(NORTH).tracks["political_capital"] = 15
+    renewal = propose(game, NORTH, [NORTH, SAH], [pathway()], duration=2)
+    answer(game, SAH, renewal)
+    pass_until(game, "implementation")  # the renewal is in force: it alone acts in this round's resolution
+    deals = game.state.deals
+    assert deals[renewal - 1].status == "in_force" and deals[deal - 1].status == "expired"
+    assert any(e.text == f"Deal #{deal} is renewed by deal #{renewal}" for e in game.events)
+
+
+def test_trafficking_cooperation_costs_nothing_at_home(new_game):
+    game = new_game()
+    offer = TermOffer(term="trafficking_cooperation")
+    spec = Propose(seat=NORTH, forum="bilateral", parties=[NORTH, SAH], terms=[offer])
+    assert price(game.table, game.state, spec, NORTH) == price(game.table, game.state, spec, SAH) == 0
+    game.state.seat(NORTH).tracks["cohesion"] = 0  # even for the weakest public
+    assert price(game.table, game.state, spec, NORTH) == 0
+
+
+def test_sponsoring_a_draft_needs_the_capital_to_sign_it_at_home(new_game):
+    game = new_game()
+    draft = propose(
+        game, MERI, [NORTH, SAH], [TermOffer(term="legal_pathway", giver=NORTH, receiver=SAH)], forum="bilateral"
+    )
+    assert game.state.deals[draft - 1].status == "draft"
+    turn_to(game, NORTH)
+    game.state.seat(NORTH).tracks["political_capital"] = 1
+    assert "political capital" in game.check(Endorse(seat=NORTH, deal=draft))

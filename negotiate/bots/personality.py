@@ -48,8 +48,9 @@ class Personality:
     """Ratifies a binding convention only if a shock struck this round or the last."""
     sells_control: bool = False
     """Gives enforcement or returns only for a payment in the same deal."""
-    activist: bool = False
-    """Campaigns, audits and publishes evidence wherever it can help its cause."""
+    vigilance: int = 0
+    """How far above the compliance floor a public's cohesion may stand and still draw the bot's
+    campaigns and audits (an activist acts before a public breaks)."""
     multilateral: bool = False
     """Looks first for regional and global packages."""
 
@@ -90,7 +91,7 @@ PERSONALITIES: dict[str, Personality] = {
                 "border_enforcement": -1.0,
             },
             fairness=0.3,
-            activist=True,
+            vigilance=4,
         ),
         Personality(
             name="broker",

@@ -34,7 +34,7 @@ from negotiate.engine.actions import (
     SendMessage,
     Suspend,
 )
-from negotiate.engine.deals import capital, check_spec, describe_offer, price
+from negotiate.engine.deals import capital, check_spec, describe_offer, holding, price
 from negotiate.engine.state import Deal, Payment, TermOffer, build, clone
 from negotiate.engine.table import Table
 
@@ -178,8 +178,11 @@ class ScriptedBot:
         view = memory.outlook.view
         deal = _deal(view, reject.deal)
         accept = next((a for a in by_type.get("accept", []) if a.deal == deal.id), None)  # type: ignore[attr-defined]
-        if accept is None:  # it cannot pay the price at home
-            cost = price(self.table, memory.outlook.state, deal, self.seat)
+        if accept is None:  # the rules rule it out: another deal holds its terms, or it cannot pay at home
+            now = belief(self.table, view)
+            if holding(now, deal) is not None:
+                return reject, f"{self.name} rejects deal #{deal.id}: it changes nothing for it, another deal holds its terms"
+            cost = price(self.table, now, deal, self.seat)
             return reject, (
                 f"{self.name} rejects deal #{deal.id}: signing it would cost {cost} political capital at home, "
                 "more than it has"
@@ -640,7 +643,7 @@ class ScriptedBot:
         for deal in outlook.view.deals:
             if deal.status in ("open", "agreed", "in_force") and self._value_deal(memory, deal, as_party=True)[0] > 0:
                 wanted.update(p for p in deal.parties if self.table.types[p].state)
-        floor = self.table.scenario.rules.compliance_floor
+        floor = self.table.scenario.rules.compliance_floor + self.traits.vigilance
         weak = sorted((outlook.state.seats[self.table.index[s]].tracks.get("cohesion", 99), s) for s in wanted)
         if not weak or weak[0][0] >= floor or self._power_worth(memory, "campaign", "campaigns") < -1.5:
             return None
@@ -693,7 +696,7 @@ class ScriptedBot:
                 value, why = self._value_deal(memory, deal, remaining=True)
                 if value < -CAPITAL * self.table.scenario.rules.suspend_cost:
                     return action, f"{self.name} suspends deal #{deal.id}: {why}"
-        floor = self.table.scenario.rules.compliance_floor
+        floor = self.table.scenario.rules.compliance_floor + self.traits.vigilance
         for action in legal:
             if isinstance(action, Audit):
                 deal = _deal(view, action.deal)

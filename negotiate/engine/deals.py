@@ -241,7 +241,7 @@ def capital(table: Table, state: GameState, seat: str) -> int:
     return state.seats[table.index[seat]].tracks.get("political_capital", 0)
 
 
-def holding(state: GameState, spec: DealSpec) -> tuple[Deal, TermOffer] | None:
+def holding(state: GameState, spec: DealSpec | Deal) -> tuple[Deal, TermOffer] | None:
     """A deal already holding one of the proposal's terms between the proposal's parties, and
     that term: signing it again adds nothing (see `held`)."""
     known = held(state)

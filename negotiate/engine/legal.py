@@ -35,8 +35,10 @@ from negotiate.engine.deals import (
     burden,
     capital,
     check_spec,
+    describe_offer,
     eased,
     held,
+    holding,
     lead_cost,
     pending_ratification,
     price,
@@ -213,10 +215,14 @@ def _deal_reason(table: Table, state: GameState, action: SeatAction, deal: Deal)
             return f"{name} is not a party to deal #{deal.id}"
         if seat in deal.accepted or seat in deal.rejected:
             return f"{name} has already answered deal #{deal.id}"
-        if isinstance(action, Accept) and not deal.binding:
-            cost, have = price(table, state, deal, seat), capital(table, state, seat)
-            if cost > have:
-                return f"signing deal #{deal.id} would cost {name} {cost} political capital at home; it has {have}"
+        if isinstance(action, Accept):
+            held_by = holding(state, deal)
+            if held_by is not None:
+                return f"deal #{held_by[0].id} already holds {describe_offer(table, held_by[1])} between these parties"
+            if not deal.binding:
+                cost, have = price(table, state, deal, seat), capital(table, state, seat)
+                if cost > have:
+                    return f"signing deal #{deal.id} would cost {name} {cost} political capital at home; it has {have}"
         return None
     if isinstance(action, Withdraw):
         if deal.proposer != seat or deal.status not in OPEN:
@@ -229,10 +235,14 @@ def _deal_reason(table: Table, state: GameState, action: SeatAction, deal: Deal)
             return f"deal #{deal.id} is no longer on the table"
         if seat in deal.endorsers or (seat in deal.parties and deal.status != "draft"):
             return f"{name} already stands behind deal #{deal.id}"
-        if deal.status == "draft" and table.types[seat].state and deal.forum == "global":
-            cost = lead_cost(table, state, seat)
-            if state.seats[table.index[seat]].tracks.get("political_capital", 0) < cost:
-                return f"sponsoring a global proposal costs {name} {cost} political capital (glass house)"
+        if deal.status == "draft" and table.types[seat].state:
+            lead = lead_cost(table, state, seat) if deal.forum == "global" else 0
+            cost = price(table, state, deal, seat) if seat in deal.parties and not deal.binding else 0
+            if lead + cost > capital(table, state, seat):
+                return (
+                    f"sponsoring deal #{deal.id} would cost {name} {lead + cost} political capital "
+                    f"(leading it, glass house, and signing it at home)"
+                )
         return None
     if isinstance(action, (Ratify, Refuse)):
         if deal not in pending_ratification(table, state, seat):
@@ -335,7 +345,7 @@ def _negotiation_options(table: Table, state: GameState, seat: str) -> list[Acti
             continue
         if deal.status == "open" and seat in deal.parties and seat not in deal.accepted and seat not in deal.rejected:
             accept = _on_deal(Accept, seat, deal.id)
-            if deal.binding or _deal_reason(table, state, accept, deal) is None:  # it can pay the price at home
+            if _deal_reason(table, state, accept, deal) is None:  # it can pay the price at home, it adds something
                 out.append(accept)
             out.append(_on_deal(Reject, seat, deal.id))
             if seat != deal.proposer:

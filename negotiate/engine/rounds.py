@@ -15,7 +15,7 @@ from negotiate.engine.effects import amount, apply_effects, move_global
 from negotiate.engine.events import Story
 from negotiate.engine.moves import has_options, pay_price, refuse, reveal
 from negotiate.engine.scoring import final_scores, public_scores
-from negotiate.engine.state import GameState
+from negotiate.engine.state import Deal, GameState
 from negotiate.engine.table import Table
 
 
@@ -70,7 +70,8 @@ def strike(table: Table, state: GameState, card_id: str, targets: Sequence[str],
         state.window = True
         story.add(
             "shock",
-            "A window opens: this round, multilateral deals between receiving and sending states are easier to ratify",
+            "A window opens: this round, deals between receiving states and the states people come from or "
+            "cross cost less to adopt at home",
         )
     apply_effects(table, state, card.effects, {"target": targets}, story, card.name, scale=hard)
     _corridors(state, card.corridors, {"target": targets}, surge_scale=hard)
@@ -155,6 +156,7 @@ def open_implementation(table: Table, state: GameState, story: Story) -> None:
             story.add(
                 "deal", f"Deal #{deal.id} enters into force until {table.year(deal.ends)}: {describe(table, deal)}"
             )
+            renew(table, state, deal, story)
             for party in deal.parties:
                 state.seats[table.index[party]].stats["deals_signed"] += 1
                 if not deal.binding:  # a binding deal's parties paid as they ratified it
@@ -190,6 +192,22 @@ def open_implementation(table: Table, state: GameState, story: Story) -> None:
             ):
                 state.lapses.setdefault(deal.id, []).append(party)
     seek_turn(table, state, 0)
+
+
+def renew(table: Table, state: GameState, deal: Deal, story: Story) -> None:
+    """A deal entering into force replaces the deals in their last round that hold one of its
+    terms between its parties: a renewal takes over, it does not add to them."""
+    keys = {(o.term, o.giver, o.receiver) for o in deal.terms}
+    for old in state.deals:
+        if (
+            old is not deal
+            and old.status == "in_force"
+            and old.ends == state.round
+            and set(deal.parties) <= set(old.parties)
+            and keys & {(o.term, o.giver, o.receiver) for o in old.terms}
+        ):
+            old.status = "expired"
+            story.add("deal", f"Deal #{old.id} is renewed by deal #{deal.id}")
 
 
 def implementation_over(table: Table, state: GameState) -> bool:
