@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 from negotiate.content.schema import CorridorMatch, Forum, Term
@@ -211,6 +212,11 @@ def eased(table: Table, state: GameState, load: int, backers: int, right: bool) 
 def right_actors(table: Table, parties: Sequence[str]) -> bool:
     """Whether a deal's parties are the ones a shock's window favours: a receiving state, and a
     state people come from or cross."""
+    return _right_actors(table, tuple(parties))
+
+
+@lru_cache(maxsize=4096)
+def _right_actors(table: Table, parties: tuple[str, ...]) -> bool:
     return not table.receivers.isdisjoint(parties) and any(
         p in table.states and p not in table.receivers for p in parties
     )

@@ -299,12 +299,19 @@ def people_moves(table: Table, corridor: CorridorState, flow: Flow, told: bool =
                 sums[key] = sums.get(key, 0.0) + effect.delta * people
                 if told and effect.note:
                     notes.setdefault(key, []).append(effect.note)
-        counted = " and ".join(f"{n} {kind}" for n, kind in ((regular, "regular"), (irregular, "irregular")) if n)
+        counted = (
+            " and ".join(f"{n} {kind}" for n, kind in ((regular, "regular"), (irregular, "irregular")) if n)
+            if told
+            else ""
+        )
+        roles = {"self": (seat,)}
         for (selector, track), total in sums.items():
             change = amount(total)
             if change:
-                why = f"{counted} {what}: {'; '.join(notes[(selector, track)])}" if (selector, track) in notes else ""
-                out += owned(table, selector, track, change, why or f"{counted} {what}", {"self": (seat,)})
+                why = f"{counted} {what}" if told else ""
+                if (selector, track) in notes:
+                    why += f": {'; '.join(notes[(selector, track)])}"
+                out += owned(table, selector, track, change, why, roles)
     return out
 
 

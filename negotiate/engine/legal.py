@@ -474,8 +474,11 @@ def _counters(table: Table, state: GameState, seat: str, deal: Deal) -> list[Act
         "reason": None,
         "type": "counter",
     }
+    # A parameter within its bounds never decides whether a package can be tabled: the deal's own
+    # terms, checked once, answer for every counter that only moves a parameter.
+    same_terms = check_spec(table, state, build(Counter, terms=deal.terms, **base)) is None
     for i, offer in enumerate(deal.terms):
-        for key, spec in table.terms[offer.term].params.items():
+        for key, spec in table.terms[offer.term].params.items() if same_terms else ():
             value = offer.params.get(key, spec.default)
             for step in (-1, 1):
                 if spec.min <= value + step <= spec.max:
@@ -483,8 +486,10 @@ def _counters(table: Table, state: GameState, seat: str, deal: Deal) -> list[Act
                     terms = deal.terms[:i] + [changed] + deal.terms[i + 1 :]
                     out.append(build(Counter, terms=terms, **base))
         if len(deal.terms) > 1:
-            out.append(build(Counter, terms=deal.terms[:i] + deal.terms[i + 1 :], **base))
-    return [c for c in out if check_spec(table, state, c) is None]  # type: ignore[arg-type]
+            dropped = build(Counter, terms=deal.terms[:i] + deal.terms[i + 1 :], **base)
+            if check_spec(table, state, dropped) is None:  # type: ignore[arg-type]
+                out.append(dropped)
+    return out
 
 
 def standard_proposals(table: Table, seat: str) -> list[Propose]:
