@@ -433,7 +433,7 @@ def test_the_price_at_home_of_a_convention_falls_on_the_states_people_move_to(ne
     table, state = game.table, game.state
     assert strain(table, state, convention, SAH) == 1  # sending: a convention protects its citizens abroad
     assert strain(table, state, convention, PONT) == 1
-    assert strain(table, state, convention, NORTH) == 1 + 14  # receiving: the rights bind it
+    assert strain(table, state, convention, NORTH) == 1 + 18  # receiving: the rights bind it
 
 
 def test_a_non_binding_deal_costs_its_signatories_their_price_as_it_enters_into_force(new_game):
