@@ -16,6 +16,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key
 from negotiate.bots.personality import Level, Personality
@@ -37,6 +38,9 @@ from negotiate.engine.actions import (
 from negotiate.engine.deals import capital, check_spec, describe_offer, price
 from negotiate.engine.state import Deal, Payment, TermOffer, build, clone
 from negotiate.engine.table import Table
+
+if TYPE_CHECKING:
+    from negotiate.bots.asking import Answer
 
 CAPITAL = 1.0
 """What a point of political capital is worth to a state: it is not scored, but it buys
@@ -778,6 +782,17 @@ class ScriptedBot:
             forecast.changes[(self.seat, track)] += gain
         forecast.changes[(self.seat, f"stat:{stat}")] += 1
         return outlook.gain(self.seat, forecast, 1, role_in_deal=False)
+
+    # --- asked, not playing ----------------------------------------------------------------
+
+    def what_would_you_accept(self, view: SeatView, asker: str) -> Answer:
+        """What this bot would accept from `asker` now, from its own `view`: a package to
+        propose, its price on a deal on the table, or why nothing would do. Advice, not a move:
+        it is worked out on twins of the bot, and the bot plays on as if nobody had asked (see
+        `negotiate.bots.asking`)."""
+        from negotiate.bots.asking import advise
+
+        return advise(self, view, asker)
 
 
 def _clip(text: str) -> str:
