@@ -126,13 +126,22 @@ class Adviser:
         """On the asker's first deal on the table that the bot would take (as it stands, for a
         side payment, or after a turn's wait); else a package to propose. What the deals on the
         table lack is said first."""
+        seat, asker = self.bot.seat, self.asker
         lacking = []
         for deal in self._waiting():
-            if deal.proposer == self.asker:
+            if deal.proposer == asker:
                 answer = self._on_the_table(deal.id)
                 if answer.worth is not None:
                     return answer
                 lacking.append(answer.why)
+        for deal in self.view.deals:
+            if deal.status == "open" and seat in deal.accepted and asker in deal.parties:
+                if asker not in deal.accepted and asker not in deal.rejected:
+                    worth = self._worth_of(deal.id)
+                    whose = "Its deal" if deal.proposer == seat else f"Deal #{deal.id}, which it accepted,"
+                    number = f" #{deal.id}" if deal.proposer == seat else ""
+                    why = f"{whose}{number} waits for your answer: worth {worth:+.1f} to it."
+                    return Answer(seat, asker, " ".join([*lacking, why]), worth=worth, deal=deal.id)
         answer = self._package()
         return replace(answer, why=" ".join([*lacking, answer.why]))
 
@@ -199,7 +208,7 @@ class Adviser:
             verdict = self._verdict(self._seen(state), len(state.deals))
             if self._sure(verdict):
                 why = (
-                    f"It would accept this from you now: worth {verdict.worth:+.1f} to it over "
+                    f"It would accept this deal if you proposed it now: worth {verdict.worth:+.1f} to it over "
                     f"{_counted(verdict.rounds, 'round')}, and {package.theirs:+.1f} to you by its reading."
                     f"{self._caveat()}{self._timing(1)}"
                 )
@@ -214,7 +223,7 @@ class Adviser:
                 state, problem = self._tried(SidePayment(seat=asker, to=seat, amount=amount), package.spec)
                 if problem is None and self._sure(self._verdict(self._seen(state), len(state.deals), hope)):
                     why = (
-                        f"It would accept this from you if you first paid it a side payment of {amount}: worth "
+                        f"It would accept this deal if you paid it a side payment of {amount}, then proposed it: worth "
                         f"{best.worth:+.1f} to it, short of the {best.aim:+.1f} it asks by now."
                         f"{self._caveat()}{self._timing(2)}"
                     )
@@ -379,6 +388,11 @@ class Adviser:
         if known is None:
             known = self._today[deal] = self._verdict(self.view, deal)
         return known
+
+    def _worth_of(self, deal: int) -> float:
+        """What a deal on the table is worth to the bot, as the view stands."""
+        bot = twin(self.bot)
+        return bot._value_deal(bot._remember(self.view), self.view.deals[deal - 1])[0]
 
     def _verdict(self, seen: SeatView, deal_id: int, hope: float | None = None) -> Verdict:
         """What a twin of the bot does about deal `deal_id` on its next turn, seeing `seen` (and
