@@ -130,7 +130,9 @@ def test_a_bot_whose_own_deal_waits_for_the_asker_says_so(content: Content):
     assert counter.proposer == "surannah" and counter.counter_of == 1
     answer = bots["surannah"].what_would_you_accept(game.view("surannah"), "brandholm")
     assert answer.deal == counter.id and answer.package is None and answer.price is None
-    assert answer.why == f"Its deal #{counter.id} waits for your answer: worth {answer.worth:+.1f} to it."
+    assert answer.why == (
+        f"Its deal #{counter.id} waits for your answer: worth {answer.worth:+.1f} to it. Accept it, and it is agreed."
+    )
 
 
 def test_nothing_would_do_says_why(content: Content):

@@ -944,3 +944,28 @@ def test_an_answer_is_for_the_asker_alone(content: Content):
 
     assert " ".join(answer.why.split()) in mail("brandholm")
     assert session.answers_to("dunmar") == [] and answer.why not in mail("dunmar")
+
+
+async def test_asking_outside_the_negotiation_says_when_bots_answer(content, monkeypatch):
+    """At ratification, a tells when bots answer what they would accept, and asks nothing."""
+    session = offered_to_dunmar(content, binding=True)
+    game = session.game
+    while game.current_seat != "dunmar":
+        game.apply(Pass(seat=game.current_seat))
+    game.apply(Accept(seat="dunmar", deal=1))
+    pass_until(game, "ratification")
+    game.apply(Ratify(seat="brandholm", deal=1))
+    session.catch_up()
+    app = NegotiateApp(content, session, bot_delay=0)
+    said: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await dunmars_turn(pilot, session)
+        monkeypatch.setattr(app, "notify", lambda message, **_: said.append(message))
+        moves = app.screen.query_one("#moves", OptionList)
+        assert "Ask a bot what it would accept… (a)" not in [
+            str(moves.get_option_at_index(i).prompt) for i in range(moves.option_count)
+        ]
+        await pilot.press("a")
+        await pilot.pause(0.05)
+        assert type(app.screen).__name__ == "TableScreen" and not session.answers
+        assert said == ["Bots answer proposals in the negotiation phase: ask them then."]

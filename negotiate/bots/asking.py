@@ -141,6 +141,8 @@ class Adviser:
                     whose = "Its deal" if deal.proposer == seat else f"Deal #{deal.id}, which it accepted,"
                     number = f" #{deal.id}" if deal.proposer == seat else ""
                     why = f"{whose}{number} waits for your answer: worth {worth:+.1f} to it."
+                    if deal.forum != "global" and set(deal.accepted) == set(deal.parties) - {asker}:
+                        why += " Accept it, and it is agreed."
                     return Answer(seat, asker, " ".join([*lacking, why]), worth=worth, deal=deal.id)
         answer = self._package()
         return replace(answer, why=" ".join([*lacking, answer.why]))

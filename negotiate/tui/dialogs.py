@@ -264,6 +264,9 @@ class AnswerDialog(ModalScreen[bool]):
             yield Static(answer.why, id="why")
             if answer.package is not None:
                 yield Static(f"\n{describe(table, answer.package)}", id="package")
+            if answer.price is not None:
+                then = "propose this on your next turn" if answer.package is not None else "it takes the deal"
+                yield Static(f"\nPay first (Pay a side payment… in Your moves), then {then}.", classes="hint")
             yield Static("\nKept in Messages (4) for this sitting.", classes="hint")
             with Horizontal(classes="buttons"):
                 if answer.package is not None:
