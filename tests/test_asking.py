@@ -74,19 +74,36 @@ def test_a_bot_accepts_the_package_it_said_it_would_accept(content: Content, bot
 
 
 def test_a_bot_that_names_its_price_for_a_package_accepts_it_once_paid(content: Content):
-    """Valmark, a hardliner, asks more than the package it would sign with Northland is worth to
-    it early in the round: it names a side payment; paid, then proposed, the package is taken,
-    and its reason says who paid."""
+    """Pontara, an opportunist, wants more from the package it would sign with Northland than
+    the package is worth to it: it names a side payment; paid, then proposed, the package is
+    taken, and its reason says who paid."""
     game, bots = first_turn(content, "compact-2030", 2, "northland")
-    answer = bots["valmark"].what_would_you_accept(game.view("valmark"), "northland")
+    answer = bots["pontara"].what_would_you_accept(game.view("pontara"), "northland")
     assert answer.package is not None and answer.price is not None, answer.why
     assert f"if you paid it a side payment of {answer.price}, then proposed it" in answer.why
-    game.apply(SidePayment(seat="northland", to="valmark", amount=answer.price))
+    game.apply(SidePayment(seat="northland", to="pontara", amount=answer.price))
     bots_play(game, bots, "northland")
     game.apply(answer.package)
     said = answer_to(game, bots, "northland", len(game.state.deals))
     assert said is not None and said.type == "accept", said  # type: ignore[attr-defined]
     assert f"paid it {answer.price}" in (said.reason or "")
+
+
+def test_a_bot_that_waits_a_turn_on_a_package_says_so_and_takes_it_at_last(content: Content):
+    """Valmark, a hardliner, holds out a turn on the package it would sign with Northland early
+    in the round, and takes it at last."""
+    game, bots = first_turn(content, "compact-2030", 2, "northland")
+    answer = bots["valmark"].what_would_you_accept(game.view("valmark"), "northland")
+    assert answer.package is not None and answer.price is None
+    assert answer.why.startswith("It would accept this deal a turn after you proposed it"), answer.why
+    game.apply(answer.package)
+    deal = len(game.state.deals)
+    bots_play(game, bots, "northland")
+    assert game.state.deals[deal - 1].status == "open", "it waited"
+    game.apply(SidePayment(seat="northland", to="sahelia", amount=1))  # not a pass: the negotiation goes on
+    said = answer_to(game, bots, "northland", deal)
+    assert said is not None and said.type == "accept", said  # type: ignore[attr-defined]
+    assert said.reason and said.reason.startswith("Valmark accepts deal #1 at last")
 
 
 @pytest.mark.parametrize(("bot", "term"), [("pontara", "legal_pathway"), ("sahelia", "readmission")])
@@ -151,9 +168,8 @@ def test_nothing_would_do_says_why(content: Content):
     )
     assert ask("lifeline", "dunmar").why == "There is no term the two of you could sign together in a bilateral deal."
     assert ask("dorvasa", "lifeline").why == "You cannot propose deals, and it answers only proposals."
-    dorvasa = game.state.seats[game.table.index["dorvasa"]].tracks
-    dorvasa["political_capital"] = 0
-    why = ask("dorvasa", "brandholm").why
+    game.state.seats[game.table.index["vellara"]].tracks["political_capital"] = 0
+    why = ask("vellara", "dunmar").why
     assert why.startswith("It cannot pay the price at home: signing would cost it ") and why.endswith("it has 0.")
 
 

@@ -16,14 +16,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from negotiate.bots.outlook import belief
-from negotiate.bots.scripted import DURATION, Offer, Package, _covered
+from negotiate.bots.scripted import DURATION, Offer, Package, _by_type, _covered
 from negotiate.engine import ActionModel, SeatView
-from negotiate.engine.actions import Accept, Propose, Reject, SeatAction, SidePayment
+from negotiate.engine.actions import Accept, Propose, SeatAction, SidePayment
 from negotiate.engine.deals import capital, price
 from negotiate.engine.events import Quiet
-from negotiate.engine.legal import SIDE_PAYMENTS, current_seat, reason, standard_proposals
+from negotiate.engine.legal import SIDE_PAYMENTS, current_seat, legal_actions, reason, standard_proposals
 from negotiate.engine.moves import perform
-from negotiate.engine.state import GameState, TermOffer, build, clone
+from negotiate.engine.state import Deal, GameState, TermOffer, build, clone
 from negotiate.engine.table import Table
 from negotiate.engine.view import view as view_of
 
@@ -147,7 +147,7 @@ class Adviser:
         answer = self._package()
         return replace(answer, why=" ".join([*lacking, answer.why]))
 
-    def _waiting(self) -> list[Any]:
+    def _waiting(self) -> list[Deal]:
         """The deals on the table that wait for the bot's answer, in the order it answers them."""
         seat = self.bot.seat
         return [
@@ -178,7 +178,10 @@ class Adviser:
                 why = f"A side payment of {amount} would buy its yes on deal #{deal}: {short}.{self._timing(1, deal)}"
                 return Answer(seat, asker, why, worth=now.worth, price=amount, deal=deal)
         if now.action is None:
-            why = f"Deal #{deal} is {short}: it waits a turn on it, and takes it at last if nothing better comes."
+            why = (
+                f"Deal #{deal} is {short}: it waits a turn on it, and takes it at last if nothing better comes."
+                f"{self._timing(0, deal, waits=1)}"
+            )
             return Answer(seat, asker, why, worth=now.worth, deal=deal)
         return Answer(seat, asker, f"Not deal #{deal} as it stands: {_said(now.said)}.")
 
@@ -218,6 +221,15 @@ class Adviser:
             verdicts.append((package, verdict))
         if not verdicts:
             return Answer(seat, asker, f"You cannot table it now: {problems[0]}.")
+        for package, verdict in verdicts:
+            if verdict.action is None and not self.margin:  # it waits a turn, then takes it at last
+                why = (
+                    f"It would accept this deal a turn after you proposed it (it waits a turn first, in case "
+                    f"something better comes): worth {verdict.worth:+.1f} to it, short of the {verdict.aim:+.1f} "
+                    f"it asks by now. Should every seat pass in a row meanwhile, the negotiation ends first."
+                    f"{self._timing(1, waits=1)}"
+                )
+                return Answer(seat, asker, why, package=package.spec, worth=verdict.worth)
         package, best = max(verdicts, key=lambda pv: pv[1].worth - pv[1].aim)
         if not self._too_late(2):
             hope = self._searched_hope()
@@ -332,24 +344,25 @@ class Adviser:
             1 for d in self._waiting() if (deal is None or d.id < deal) and self._today_on(d.id).action is not None
         )
 
-    def _beats(self, moves: int, deal: int | None = None) -> tuple[int, int]:
+    def _beats(self, moves: int, deal: int | None = None, waits: int = 0) -> tuple[int, int]:
         """The beats that must be left for the bot to answer deal `deal` (None: one the asker's
-        last move tables) after `moves` moves of the asker, each on a turn of its own: at the
-        least (every other seat passes), and at worst (every other seat acts)."""
+        last move tables) after `moves` moves of the asker, each on a turn of its own, if it
+        `waits` turns first: at the least (every other seat passes), and at worst (every other
+        seat acts)."""
         order, seat, asker = self.table.order, self.bot.seat, self.asker
         seats = len(order)
         between = (order.index(seat) - order.index(asker)) % seats - 1  # seats that play before the bot
         ahead = self._ahead(deal)
         least = moves + ahead + 1
-        worst = moves + max(0, moves - 1) * (seats - 1) + between + ahead * seats + 1
+        worst = moves + max(0, moves - 1) * (seats - 1) + between + (ahead + waits) * seats + 1
         return least, worst
 
     def _too_late(self, moves: int) -> bool:
         return self.view.beats_left < self._beats(moves)[0]
 
-    def _timing(self, moves: int, deal: int | None = None) -> str:
+    def _timing(self, moves: int, deal: int | None = None, waits: int = 0) -> str:
         """A warning if the negotiation may end before the bot answers."""
-        least, worst = self._beats(moves, deal)
+        least, worst = self._beats(moves, deal, waits)
         if self.view.beats_left < least:
             return " But the negotiation would end before it answers."
         if self.view.beats_left < worst:
@@ -397,24 +410,21 @@ class Adviser:
         return bot._value_deal(bot._remember(self.view), self.view.deals[deal - 1])[0]
 
     def _verdict(self, seen: SeatView, deal_id: int, hope: float | None = None) -> Verdict:
-        """What a twin of the bot does about deal `deal_id` on its next turn, seeing `seen` (and
-        hoping for `hope` this round at least, if given)."""
-        bot = twin(self.bot)
+        """What a twin of the bot does about deal `deal_id` on its next turn, seeing `seen`, with
+        the legal actions it would have (and hoping for `hope` this round at least, if given)."""
+        table, bot = self.table, twin(self.bot)
         memory = bot._remember(seen)
         if hope is not None:
             memory.hope = max(hope, memory.hope if memory.hope is not None else bot._reserve() + 4)
         deal = seen.deals[deal_id - 1]
-        table = self.table
-        state = clone(belief(table, seen), beats=self.believed.beats, turn=table.order.index(bot.seat))
-        accept = build(Accept, seat=bot.seat, deal=deal_id, reason=None, type="accept")
-        reject = build(Reject, seat=bot.seat, deal=deal_id, reason=None, type="reject")
-        by_type: dict[str, list[ActionModel]] = {"reject": [reject], "counter": []}
-        signs = reason(table, state, accept) is None
-        if signs:
-            by_type["accept"] = [accept]
+        beats = table.scenario.rules.beats - seen.beats_left
+        state = clone(belief(table, seen), beats=beats, turn=table.order.index(bot.seat))
+        by_type = _by_type(legal_actions(table, state, bot.seat))
+        reject = next(a for a in by_type["reject"] if a.deal == deal_id)  # type: ignore[attr-defined]
+        signs = any(a.deal == deal_id for a in by_type.get("accept", []))  # type: ignore[attr-defined]
         aim, worth = bot._aspiration(memory), bot._value_deal(memory, deal)[0]
         rounds = bot._rounds(memory, deal.duration)
-        chosen = bot._answer(memory, reject, by_type)
+        chosen = bot._answer(memory, reject, by_type)  # type: ignore[arg-type]
         action, said = chosen if chosen is not None else (None, "")
         return Verdict(action, said, worth, rounds, aim, signs)
 
