@@ -259,7 +259,7 @@ class AnswerDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         table, answer = self.session.table, self.answer
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):  # a long answer scrolls on a small terminal
             yield Static(f"{table.name(answer.seat)} answers", classes="title")
             yield Static(answer.why, id="why")
             if answer.package is not None:
