@@ -287,7 +287,9 @@ def saved(capsys: pytest.CaptureFixture[str], shipped_once: None, tmp_path: Path
 def test_simulate_save_is_accepted_by_replay(capsys: pytest.CaptureFixture[str], saved: Path) -> None:
     data = json.loads(saved.read_text(encoding="utf-8"))
     assert data["format"] == 2
-    assert data["content"]["files"]["decks/shocks.yaml"] == (SHIPPED / "decks" / "shocks.yaml").read_text(encoding="utf-8")
+    assert data["content"]["files"]["decks/shocks.yaml"] == (SHIPPED / "decks" / "shocks.yaml").read_text(
+        encoding="utf-8"
+    )
     assert data["scenario"] == "classroom"
     assert data["seed"] == 3
     assert data["phase"] == "game_over"

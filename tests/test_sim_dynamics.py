@@ -316,7 +316,8 @@ def test_dynamics_agree_with_the_games_logs(content: Content) -> None:
         assert (row["count"], row["of"]) == expected[name], name
         lo, hi = row["interval"]
         assert row["rate"] is None or 0 <= lo <= row["rate"] <= hi <= 1, (name, row)
-    assert expected["bilateral_share"][1] > 0  # (conventions rarely reach receiving states: hand-built results test that count)
+    # (conventions rarely reach receiving states: hand-built results test that count)
+    assert expected["bilateral_share"][1] > 0
     assert {name for r in report.results for tally in r.tallies.values() for name in tally} <= set(TALLIES)
     # behaviour: proposals from the seats' own tallies, answers from the log
     for label, row in summary["behaviour"].items():

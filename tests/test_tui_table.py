@@ -37,7 +37,7 @@ from negotiate.engine.moves import reveal
 from negotiate.engine.scoring import ScoreLine
 from negotiate.engine.state import Deal, TermOffer
 from negotiate.sim import play_game
-from negotiate.tui import saves
+from negotiate.tui import panels, saves
 from negotiate.tui.app import NegotiateApp
 from negotiate.tui.dialogs import BOTS_READ_NO_TEXT
 from negotiate.tui.panels import deal_card, global_tracks, own_cards
@@ -340,13 +340,13 @@ async def test_keys_pressed_off_turn_say_whose_turn_it_is_and_change_nothing(con
         await until(pilot, lambda: len(session.game.log) == 1)
         monkeypatch.setattr(app, "notify", lambda message, **_: said.append(message))
         before, waiting = digest(session.game), session.table.name(session.game.current_seat)
-        for key in ("p", "n", "m"):
+        for key in ("p", "n", "m", "a"):
             await pilot.press(key)
         await pilot.pause(0.05)
         assert type(app.screen).__name__ == "TableScreen", "no composer or message dialog opened"
         assert said == [
             f"Not your turn: {waiting} is to play. You can {doing} on your own turn."
-            for doing in ("pass", "propose a deal", "write a message")
+            for doing in ("pass", "propose a deal", "write a message", "ask a bot")
         ]
         assert digest(session.game) == before
 
@@ -858,3 +858,114 @@ async def test_a_newcomer_sees_their_leverage_and_moves_on_their_first_turn_in_t
         assert aside(app) == (None, ""), "after the first move, What just happened is back"
         now = f"Now you may {moves_now(table, session.game.legal_actions('dunmar'))}."
         assert now in " ".join(" ".join(painted(app.screen.query_one("#you-panel"))).split()), "the You tab says it"
+
+
+# --- asking a bot what it would accept ----------------------------------------------------------
+
+
+async def test_a_bot_asked_what_it_would_accept_answers_and_its_package_loads_into_the_composer(content):
+    """a, then Enter on the first bot (Vellara): its answer shows at once, the game does not move,
+    and the answer is kept in Messages; l loads the package it would accept into the composer,
+    forum, parties, terms, binding and duration, ready to send as it stands."""
+    from textual.widgets import Checkbox, SelectionList
+
+    session = session_for(content, "crisis-2015", {"brandholm"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "brandholm")
+        before = digest(session.game)
+        await pilot.press("a")
+        await until(pilot, lambda: type(app.screen).__name__ == "AskDialog")
+        assert "Vellara: hardliner bot, Receiving state" in screen_text(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "AnswerDialog")
+        [asked] = session.answers
+        answer, package = asked.answer, asked.answer.package
+        assert (answer.seat, answer.asker) == ("vellara", "brandholm") and package is not None
+        assert "Vellara answers" in screen_text(app)
+        assert " ".join(" ".join(painted(app.screen.query_one("#why"))).split()) == answer.why
+        assert "data and evidence sharing" in " ".join(painted(app.screen.query_one("#package")))
+        assert digest(session.game) == before, "asking is not a move"
+        await pilot.press("l")
+        await until(pilot, lambda: type(app.screen).__name__ == "ComposerScreen")
+        await pilot.pause()
+        composer = app.screen
+        assert composer.offers == package.terms
+        assert composer.query_one("#forum", Select).value == package.forum
+        assert sorted(composer.query_one("#parties", SelectionList).selected) == sorted(package.parties)
+        assert composer.query_one("#duration", Select).value == package.duration
+        assert composer.query_one("#binding", Checkbox).value == package.binding
+        assert "ready to send" in screen_text(app)
+        await pilot.press("ctrl+enter")
+        await until(pilot, lambda: len(session.game.log) > 0)
+        assert session.game.log[0] == package
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
+        await pilot.press("4")
+        await pilot.pause()
+        mail = " ".join(" ".join(painted(app.screen.query_one("#mail-panel"))).split())
+        assert "What the bots said they would accept from you" in mail
+        assert " ".join(f"2015 Vellara: {answer.why}".split()) in mail
+
+
+async def test_a_bot_that_would_accept_nothing_says_why_and_offers_nothing_to_load(content):
+    """Dunmar asks Dorvasa (the second bot listed): nothing would do, and the answer says why;
+    there is nothing to load, and Esc goes back to the table with the game where it was."""
+    session = session_for(content, "crisis-2015", {"dunmar"})
+    app = NegotiateApp(content, session, bot_delay=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: session.game.current_seat == "dunmar" and app.screen.viewer == "dunmar")
+        before = digest(session.game)
+        await cursor_to(pilot, "Ask a bot what it would accept… (a)")
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "AskDialog")
+        await pilot.press("down", "down", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "AnswerDialog")
+        [asked] = session.answers
+        assert asked.answer.seat == "dorvasa" and asked.answer.package is None
+        why = " ".join(" ".join(painted(app.screen.query_one("#why"))).split())
+        assert why == asked.answer.why and why.startswith("Nothing the two of you could sign is worth more to it")
+        assert not app.screen.query("#load"), "nothing to load into the composer"
+        await pilot.press("l", "escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "TableScreen")
+        assert digest(session.game) == before
+
+
+def test_an_answer_is_for_the_asker_alone(content: Content):
+    """In hot-seat, one person's answers are shown in their Messages and nobody else's."""
+    session = session_for(content, "crisis-2015", {"brandholm", "dunmar"})
+    game = session.game
+    while game.current_seat not in ("brandholm", "dunmar"):
+        game.apply(session.decide(game.current_seat))
+    answer = session.ask("vellara", "brandholm")
+    table = session.table
+
+    def mail(seat: str) -> str:
+        return " ".join(printed(panels.messages(table, game.view(seat), session.answers_to(seat))).split())
+
+    assert " ".join(answer.why.split()) in mail("brandholm")
+    assert session.answers_to("dunmar") == [] and answer.why not in mail("dunmar")
+
+
+async def test_asking_outside_the_negotiation_says_when_bots_answer(content, monkeypatch):
+    """At ratification, a tells when bots answer what they would accept, and asks nothing."""
+    session = offered_to_dunmar(content, binding=True)
+    game = session.game
+    while game.current_seat != "dunmar":
+        game.apply(Pass(seat=game.current_seat))
+    game.apply(Accept(seat="dunmar", deal=1))
+    pass_until(game, "ratification")
+    game.apply(Ratify(seat="brandholm", deal=1))
+    session.catch_up()
+    app = NegotiateApp(content, session, bot_delay=0)
+    said: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await dunmars_turn(pilot, session)
+        monkeypatch.setattr(app, "notify", lambda message, **_: said.append(message))
+        moves = app.screen.query_one("#moves", OptionList)
+        assert "Ask a bot what it would accept… (a)" not in [
+            str(moves.get_option_at_index(i).prompt) for i in range(moves.option_count)
+        ]
+        await pilot.press("a")
+        await pilot.pause(0.05)
+        assert type(app.screen).__name__ == "TableScreen" and not session.answers
+        assert said == ["Bots answer proposals in the negotiation phase: ask them then."]

@@ -1,5 +1,6 @@
 """Bots: seats played by the computer, from the seat's own view and legal actions only."""
 
+from negotiate.bots.asking import Answer
 from negotiate.bots.lineup import (
     Bot,
     BotSpec,
@@ -16,6 +17,7 @@ from negotiate.bots.resume import resumed_bots
 from negotiate.bots.scripted import ScriptedBot
 
 __all__ = [
+    "Answer",
     "LEVELS",
     "PERSONALITIES",
     "Bot",

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from negotiate.bots.asking import Answer
 from negotiate.bots.personality import DEFAULTS, FALLBACK, LEVELS, PERSONALITIES
 from negotiate.bots.random_bot import RandomBot
 from negotiate.bots.scripted import ScriptedBot
@@ -24,6 +25,10 @@ class Bot(Protocol):
     level: str
 
     def decide(self, view: SeatView, legal: Sequence[ActionModel]) -> ActionModel: ...
+
+    def what_would_you_accept(self, view: SeatView, asker: str) -> Answer:
+        """Advice to `asker` from the seat's view (see `negotiate.bots.asking`): not a move."""
+        ...
 
 
 class LineupError(ValueError):

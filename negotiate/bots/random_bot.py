@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
+from negotiate.bots.asking import Answer, no_promise
 from negotiate.engine import ActionModel, SeatView
 
 
@@ -28,3 +29,7 @@ class RandomBot:
         return self.rng.choice(kinds[kind]).model_copy(
             update={"reason": f"random choice among {len(legal)} legal actions"}
         )
+
+    def what_would_you_accept(self, view: SeatView, asker: str) -> Answer:
+        """It promises nothing: it picks its moves at random."""
+        return no_promise(self.seat, asker)

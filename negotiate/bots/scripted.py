@@ -16,6 +16,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from negotiate.bots.outlook import Forecast, Outlook, Reader, belief, offer_key
 from negotiate.bots.personality import Level, Personality
@@ -37,6 +38,9 @@ from negotiate.engine.actions import (
 from negotiate.engine.deals import capital, check_spec, describe_offer, holding, price
 from negotiate.engine.state import Deal, Payment, TermOffer, build, clone
 from negotiate.engine.table import Table
+
+if TYPE_CHECKING:
+    from negotiate.bots.asking import Answer
 
 CAPITAL = 1.0
 """What a point of political capital is worth to a state: it is not scored, but it buys
@@ -181,7 +185,10 @@ class ScriptedBot:
         if accept is None:  # the rules rule it out: another deal holds its terms, or it cannot pay at home
             now = belief(self.table, view)
             if holding(now, deal) is not None:
-                return reject, f"{self.name} rejects deal #{deal.id}: it changes nothing for it, another deal holds its terms"
+                return (
+                    reject,
+                    f"{self.name} rejects deal #{deal.id}: it changes nothing for it, another deal holds its terms",
+                )
             cost = price(self.table, now, deal, self.seat)
             return reject, (
                 f"{self.name} rejects deal #{deal.id}: signing it would cost {cost} political capital at home, "
@@ -206,7 +213,10 @@ class ScriptedBot:
                 memory.counters += 1
                 return counter
         if unpaid:
-            return reject, f"{self.name} rejects deal #{deal.id}: it holds the flow only for a payment, and none is offered"
+            return (
+                reject,
+                f"{self.name} rejects deal #{deal.id}: it holds the flow only for a payment, and none is offered",
+            )
         if value >= aim:
             return accept, f"{self.name} accepts deal #{deal.id}: {why}, at least the {aim:+.1f} it asks by now"
         if value >= reserve and deal.id in memory.held:
@@ -269,7 +279,9 @@ class ScriptedBot:
                     continue
                 bounds = term.params[term.transfer]
                 for amount in range(bounds.min, bounds.max + 1):
-                    offer = build(TermOffer, term=term.id, giver=payer, receiver=self.seat, params={term.transfer: amount})
+                    offer = build(
+                        TermOffer, term=term.id, giver=payer, receiver=self.seat, params={term.transfer: amount}
+                    )
                     counter = build(
                         Counter,
                         seat=self.seat,
@@ -424,7 +436,8 @@ class ScriptedBot:
                 offers[candidate.roles] = Offer(offer, {self.seat: mine}, forecast)
         wide = self.traits.multilateral  # a broker looks first at regional and global venues
         ranked = sorted(
-            groups.items(), key=lambda g: (-(wide and g[0][0] != "bilateral"), -max(o.gains[self.seat] for o in g[1].values()))
+            groups.items(),
+            key=lambda g: (-(wide and g[0][0] != "bilateral"), -max(o.gains[self.seat] for o in g[1].values())),
         )
         found: list[Package] = []
         for (forum, parties, region), offers in ranked[: self.skill.partners]:
@@ -680,7 +693,10 @@ class ScriptedBot:
             and any(is_convention(self.table.terms[o.term]) for o in deal.terms)
             and not {view.round, view.round - 1} & set(view.struck)
         ):
-            return refuse, f"{self.name} refuses to ratify deal #{deal.id}: no shock has made binding rules worth their price at home"
+            return (
+                refuse,
+                f"{self.name} refuses to ratify deal #{deal.id}: no shock has made binding rules worth their price at home",
+            )
         value, why = self._value_deal(memory, deal)
         if value >= 0:
             cost = f", spending {need} political capital at home" if need else ""
@@ -756,7 +772,9 @@ class ScriptedBot:
             terms = [o for o in deal.terms if (o.term, o.giver, o.receiver) not in covered]
             forecast = outlook.forecast(deal.forum, deal.parties, terms) if terms else None
             worth = self._worth(outlook, forecast, rounds, milestones=as_party) if forecast else 0.0
-            cost = 0 if remaining or self.seat not in deal.parties else price(self.table, outlook.state, deal, self.seat)
+            cost = (
+                0 if remaining or self.seat not in deal.parties else price(self.table, outlook.state, deal, self.seat)
+            )
             memory.values[key] = worth - CAPITAL * cost
             if forecast is None or (abs(worth) < 0.05 and not any(owner == self.seat for owner, _ in forecast.changes)):
                 memory.duplicates.add(key)  # it adds nothing, or changes nothing for this seat
@@ -793,6 +811,17 @@ class ScriptedBot:
             forecast.changes[(self.seat, track)] += gain
         forecast.changes[(self.seat, f"stat:{stat}")] += 1
         return outlook.gain(self.seat, forecast, 1, role_in_deal=False)
+
+    # --- asked, not playing ----------------------------------------------------------------
+
+    def what_would_you_accept(self, view: SeatView, asker: str) -> Answer:
+        """What this bot would accept from `asker` now, from its own `view`: a package to
+        propose, its price on a deal on the table, or why nothing would do. Advice, not a move:
+        it is worked out on twins of the bot, and the bot plays on as if nobody had asked (see
+        `negotiate.bots.asking`)."""
+        from negotiate.bots.asking import advise
+
+        return advise(self, view, asker)
 
 
 def _clip(text: str) -> str:

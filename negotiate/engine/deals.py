@@ -328,8 +328,9 @@ def pending_ratification(table: Table, state: GameState, seat: str) -> list[Deal
     ]
 
 
-def describe(table: Table, deal: Deal) -> str:
-    """A deal in one line: forum, binding, duration and each term with its roles."""
+def describe(table: Table, deal: Deal | DealSpec) -> str:
+    """A deal (or a proposal not yet tabled) in one line: forum, binding, duration and each term
+    with its roles."""
     kind = "binding" if deal.binding else "non-binding"
     forum = f"regional ({deal.region})" if deal.forum == "regional" else deal.forum
     terms = "; ".join(describe_offer(table, offer) for offer in deal.terms)

@@ -33,7 +33,8 @@ FORUM_HELP = {
 
 
 class ComposerScreen(ModalScreen[ActionModel | None]):
-    """Compose a proposal (or a counter to deal `counter`) and return it to the table."""
+    """Compose a proposal (or a counter to deal `counter`) and return it to the table. It opens
+    with the counter's deal, or with `package` (a proposal a bot said it would accept), filled in."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -41,24 +42,23 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         Binding("delete,backspace", "drop_term", "Remove term", show=False),
     ]
 
-    def __init__(self, session: Session, seat: str, counter: int | None = None):
+    def __init__(self, session: Session, seat: str, counter: int | None = None, package: DealSpec | None = None):
         super().__init__()
         self.session, self.seat, self.counter = session, seat, counter
         self.table = session.table
         self.offers: list[TermOffer] = []
         self._chosen: list[str] | None = None  # the parties ticked before the global forum was chosen
         self.start: dict[str, Any] = {"forum": "bilateral", "parties": [seat], "binding": False, "duration": 2}
-        if counter is not None:
-            deal = session.game.state.deal(counter)
-            if deal is not None:
-                self.offers = list(deal.terms)
-                self.start = {
-                    "forum": deal.forum,
-                    "parties": list(deal.parties),
-                    "binding": deal.binding,
-                    "duration": deal.duration,
-                    "region": deal.region,
-                }
+        filled = session.game.state.deal(counter) if counter is not None else package
+        if filled is not None:
+            self.offers = list(filled.terms)
+            self.start = {
+                "forum": filled.forum,
+                "parties": list(filled.parties),
+                "binding": filled.binding,
+                "duration": filled.duration,
+                "region": filled.region,
+            }
         self.opened_with = list(self.offers)
         """The terms the draft opened with: cancelling loses nothing while they are unchanged."""
 

@@ -1,6 +1,6 @@
 """The table's small screens: the privacy screen between seats, help, a message, a side
-payment, the facilitator's menu and saving under a name. Each dialog returns the action it
-makes (or None) to the table, which applies it."""
+payment, asking a bot what it would accept, the facilitator's menu and saving under a name.
+Each dialog returns the action it makes (or None) to the table, which applies it."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Markdown, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from negotiate.bots import Answer
 from negotiate.engine import ActionModel
 from negotiate.engine.actions import InjectShock, SendMessage, SidePayment
+from negotiate.engine.deals import describe
 from negotiate.tui import saves
 from negotiate.tui.session import Session
 
@@ -84,6 +86,7 @@ pressure reaches its maximum, the system collapses and nobody wins.
 | ↑ ↓ Enter | choose one of your moves; on a move on a deal, the deal's foreseen effect on you shows beside them |
 | n | propose a deal (the composer) |
 | m | write a message (to one seat, or to all) |
+| a | ask a bot what it would accept from you: it answers from its own view, as advice. Asking is free and not a move (it is not in the game's log); the answers stay in Messages (4) for this sitting |
 | 1 to 5 | World, Deals, You (hand, agenda, score), Messages, Log |
 | space | skip a bot's wait |
 | f | facilitator: pause, undo, end the phase, inject a shock, phase timer |
@@ -207,6 +210,77 @@ class PaymentDialog(ActionDialog):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.dismiss(None)
+
+
+class AskDialog(ModalScreen[str | None]):
+    """Pick the bot to ask "what would you accept from me?"; returns its seat."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel")]
+
+    def __init__(self, session: Session, seat: str):
+        super().__init__()
+        self.session = session
+        self.seat = seat
+
+    def compose(self) -> ComposeResult:
+        table = self.session.table
+        bots = []
+        for seat in table.order:
+            spec = self.session.seating[seat]
+            if spec is not None and seat != self.seat:
+                level = "" if spec.level == "normal" else f" ({spec.level})"
+                bots.append(
+                    Option(f"{table.name(seat)}: {spec.personality} bot{level}, {table.types[seat].name}", id=seat)
+                )
+        with Vertical(classes="dialog"):
+            yield Static("Ask a bot what it would accept from you", classes="title")
+            yield Static(
+                "It answers from its own view, as advice: a deal it would accept, its price, or why "
+                "nothing would do. Asking is free, and not a move in the game."
+            )
+            yield OptionList(*bots, id="bots")
+            yield Static("Enter asks; Esc cancels.", classes="hint")
+
+    @on(OptionList.OptionSelected, "#bots")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class AnswerDialog(ModalScreen[bool]):
+    """A bot's answer to "what would you accept from me?"; returns True to load the package it
+    would accept into the composer."""
+
+    BINDINGS = [Binding("escape", "dismiss(False)", "Close"), Binding("l", "load", "Load into the composer")]
+
+    def __init__(self, session: Session, answer: Answer):
+        super().__init__()
+        self.session = session
+        self.answer = answer
+
+    def compose(self) -> ComposeResult:
+        table, answer = self.session.table, self.answer
+        with VerticalScroll(classes="dialog"):  # a long answer scrolls on a small terminal
+            yield Static(f"{table.name(answer.seat)} answers", classes="title")
+            yield Static(answer.why, id="why")
+            if answer.package is not None:
+                yield Static(f"\n{describe(table, answer.package)}", id="package")
+            if answer.price is not None:
+                then = "propose this on your next turn" if answer.package is not None else "it takes the deal"
+                yield Static(f"\nPay first (Pay a side payment… in Your moves), then {then}.", classes="hint")
+            yield Static("\nKept in Messages (4) for this sitting.", classes="hint")
+            with Horizontal(classes="buttons"):
+                if answer.package is not None:
+                    yield Button("Load into the composer (l)", id="load", variant="primary")
+                yield Button("Close (esc)", id="close")
+
+    @on(Button.Pressed, "#load")
+    def action_load(self) -> None:
+        if self.answer.package is not None:
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.dismiss(False)
 
 
 class PinDialog(ModalScreen[bool]):

@@ -5,6 +5,7 @@ functions of the view, so the table, tests and screenshots draw the same thing."
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table as Grid
@@ -18,6 +19,10 @@ from negotiate.engine.state import CorridorState, Deal
 from negotiate.engine.table import Table
 from negotiate.tui.preview import Preview
 from negotiate.tui.words import counted, figure, leverage
+
+if TYPE_CHECKING:
+    from negotiate.bots import Answer
+    from negotiate.tui.session import Asked
 
 BAR = 20
 """Width of a track's bar, in cells."""
@@ -247,12 +252,28 @@ def own_cards(table: Table, view: SeatView, score: Sequence[ScoreLine], now: str
     return Group(*out)
 
 
-def messages(table: Table, view: SeatView) -> RenderableType:
-    if not view.messages:
-        return Text("No messages yet. Press m to write to one seat or to all.", style="italic")
+def messages(table: Table, view: SeatView, answers: Sequence[Asked] = ()) -> RenderableType:
+    """The messages the seat may read, then the bots' `answers` to its questions this sitting."""
+    if not view.messages and not answers:
+        return Text("No messages yet. Press m to write to one seat or to all, a to ask a bot.", style="italic")
     lines = Text()
     for message in view.messages:
         to = f"to {table.name(message.to)} (private)" if message.to else "to all"
         lines.append(f"{table.year(message.round)} {table.name(message.sender)} {to}: ", style="bold")
         lines.append(f"{message.text}\n")
+    if answers:
+        if view.messages:
+            lines.append("\n")
+        lines.append("What the bots said they would accept from you", style="bold underline")
+        lines.append(" (advice, not moves: kept for this sitting only)\n", style="dim")
+        for asked in answers:
+            lines.append(f"{asked.year} {table.name(asked.answer.seat)}: ", style="bold")
+            lines.append(answer_text(table, asked.answer) + "\n")
     return lines
+
+
+def answer_text(table: Table, answer: Answer) -> str:
+    """A bot's answer in words: why, then the package it would accept, if any."""
+    if answer.package is None:
+        return answer.why
+    return f"{answer.why}\n   {describe(table, answer.package)}"

@@ -7,10 +7,11 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeGuard
 
-from negotiate.bots import Bot, BotSpec, resumed_bots
+from negotiate.bots import Answer, Bot, BotSpec, resumed_bots
 from negotiate.content import Content
 from negotiate.engine import ActionModel, Event, Game, write_save
 from negotiate.engine.actions import Undo, actor
@@ -29,6 +30,16 @@ def lock_with(pin: str) -> str:
 
 def _hashed(pin: str, salt: str, rounds: int) -> str:
     return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), rounds).hex()
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A bot's answer to a person's question "what would you accept from me?", and the round
+    and year it was asked in."""
+
+    round: int
+    year: int
+    answer: Answer
 
 
 class Session:
@@ -51,6 +62,9 @@ class Session:
         self.lock = lock
         """The facilitator's PIN, hashed (see `lock_with`); None: the facilitator's menu is open to all."""
         self.bots: dict[str, Bot] = {}
+        self.answers: list[Asked] = []
+        """The bots' answers to people's questions, for this sitting only: asking is not a move,
+        so they are in neither the game's log nor its save."""
         self.catch_up()
 
     @classmethod
@@ -91,6 +105,19 @@ class Session:
         """What the seat's bot does now, from the seat's view and legal actions only. Reads the
         game without changing it, so it may run off the UI thread while the game stands still."""
         return self.bots[seat].decide(self.game.view(seat), self.game.legal_actions(seat))
+
+    def ask(self, seat: str, asker: str) -> Answer:
+        """What the bot in `seat` would accept from `asker` now, from its own view (see
+        `ScriptedBot.what_would_you_accept`). Not a move: the game and the bot stay as they were;
+        the answer is kept in `answers`."""
+        game = self.game
+        answer = self.bots[seat].what_would_you_accept(game.view(seat), asker)
+        self.answers.append(Asked(game.state.round, game.table.year(game.state.round), answer))
+        return answer
+
+    def answers_to(self, asker: str) -> list[Asked]:
+        """The answers `asker` was given this sitting, oldest first (for their eyes only)."""
+        return [asked for asked in self.answers if asked.answer.asker == asker]
 
     def apply(self, action: ActionModel) -> list[Event]:
         """Apply an action (IllegalAction if refused), then autosave."""

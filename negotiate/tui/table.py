@@ -28,7 +28,7 @@ from negotiate.tui.preview import Preview, foresight, preview
 from negotiate.tui.session import Session
 from negotiate.tui.words import PHASE_HELP, PHASES, action_line, counted, leverage, now_text
 
-COMPOSE, COUNTER, PAY, MESSAGE = "compose", "counter:", "pay", "message"
+COMPOSE, COUNTER, PAY, MESSAGE, ASK = "compose", "counter:", "pay", "message", "ask"
 """Move entries that open a dialog rather than act at once."""
 
 
@@ -39,6 +39,7 @@ class TableScreen(Screen[None]):
         Binding("question_mark", "help", "Help"),
         Binding("n", "compose", "Propose"),
         Binding("m", "message", "Message"),
+        Binding("a", "ask", "Ask a bot", show=False),
         Binding("p", "pass_turn", "Pass"),
         Binding("space", "skip", "Skip wait", show=False),
         Binding("f", "facilitator", "Facilitator"),
@@ -138,12 +139,19 @@ class TableScreen(Screen[None]):
             if secret
             else Text("Pass the keyboard: nothing private is shown.")
         )
-        self.query_one("#mail-panel", Static).update(
-            panels.messages(table, view) if secret else Text("Pass the keyboard: nothing private is shown.")
-        )
+        self._show_messages(view if secret else None)
         self._write_log()
         self._fill_moves(legal)
         self._show_aside()
+
+    def _show_messages(self, view: SeatView | None) -> None:
+        """The Messages tab: the viewer's messages and the bots' answers to them this sitting
+        (nothing while the keyboard passes)."""
+        self.query_one("#mail-panel", Static).update(
+            panels.messages(self.session.table, view, self.session.answers_to(view.seat))
+            if view is not None
+            else Text("Pass the keyboard: nothing private is shown.")
+        )
 
     def _status(self, view: SeatView) -> Text:
         """Two lines: the round and its phases; whose turn it is, then at the right the beats left,
@@ -231,6 +239,8 @@ class TableScreen(Screen[None]):
         if "side_payment" in kinds:
             moves.add_option(Option("Pay a side payment…", id=PAY))
         moves.add_option(Option("Write a message… (m)", id=MESSAGE))  # messages are legal on any turn
+        if self.session.game.state.phase == "negotiation" and self._bots():
+            moves.add_option(Option("Ask a bot what it would accept… (a)", id=ASK))  # not a move: advice
         # the cursor stays where it was, or starts on the first move: ↓ then means the second
         moves.highlighted = highlighted if highlighted is not None and highlighted < moves.option_count else 0
 
@@ -283,6 +293,8 @@ class TableScreen(Screen[None]):
             self.app.push_screen(PaymentDialog(self.session, self.viewer or ""), self.act)
         elif key == MESSAGE:
             self.action_message()
+        elif key == ASK:
+            self.action_ask()
         elif key in self._moves:
             self.act(self._moves[key])
 
@@ -454,6 +466,42 @@ class TableScreen(Screen[None]):
         viewer = self._my_turn("write a message")
         if viewer is not None:
             self.app.push_screen(MessageDialog(self.session, viewer), self.act)
+
+    def _bots(self) -> list[str]:
+        """The seats bots play."""
+        return [seat for seat in self.session.table.order if not self.session.is_human(seat)]
+
+    def action_ask(self) -> None:
+        """Ask a bot what it would accept from the viewer: pick the bot, read its answer (kept in
+        Messages), and load the package it would accept into the composer if the viewer wishes.
+        Not a move: the game does not change."""
+        from negotiate.tui.dialogs import AskDialog
+
+        viewer = self._my_turn("ask a bot")
+        if viewer is None:
+            return
+        if not self._bots():
+            self.notify("No bot sits at this table: ask the people around it.", severity="warning")
+            return
+        if self.session.game.state.phase != "negotiation":
+            self.notify("Bots answer proposals in the negotiation phase: ask them then.", severity="warning")
+            return
+        self.app.push_screen(AskDialog(self.session, viewer), lambda seat: self._asked(viewer, seat))
+
+    def _asked(self, viewer: str, seat: str | None) -> None:
+        from negotiate.tui.composer import ComposerScreen
+        from negotiate.tui.dialogs import AnswerDialog
+
+        if seat is None or self.viewer != viewer or self.session.game.current_seat != viewer:
+            return
+        answer = self.session.ask(seat, viewer)
+        self._show_messages(self._view)
+
+        def load(yes: bool | None) -> None:
+            if yes and answer.package is not None and self.session.game.current_seat == viewer:
+                self.app.push_screen(ComposerScreen(self.session, viewer, package=answer.package), self.act)
+
+        self.app.push_screen(AnswerDialog(self.session, answer), load)
 
     def action_facilitator(self) -> None:
         from negotiate.tui.dialogs import FacilitatorMenu
