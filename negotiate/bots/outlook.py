@@ -544,20 +544,20 @@ class Outlook:
         objective (and, for the seat itself, its agenda), milestones, and the danger of collapse."""
         changes = forecast.changes
         total = 0.0
-        known = self._points
-        for valued in self.reader.valued[seat]:
-            change = changes.get(valued.key)
-            if change:
-                now, points = known.get(valued) or self._points_now(valued)
-                new = _clamp(now + change * rounds, valued.low, valued.high)
-                for score, before in zip(valued.scorers, points):
-                    total += score(new) - before
+        if changes:
+            known = self._points
+            for valued in self.reader.valued[seat]:
+                change = changes.get(valued.key)
+                if change:
+                    now, points = known.get(valued) or self._points_now(valued)
+                    new = _clamp(now + change * rounds, valued.low, valued.high)
+                    for score, before in zip(valued.scorers, points):
+                        total += score(new) - before
         for deal_rule in self.reader.deal_rules[seat]:
             keys = counts_for(deal_rule, seat, forecast.parties, forecast.terms)
             if keys:
                 total += self._deal_gain(seat, deal_rule, keys)
-        governance = self.state.global_tracks["governance"]
-        if forecast.level > governance:
+        if forecast.level > (governance := self.state.global_tracks["governance"]):
             for milestone in self.reader.governance_rules[seat]:
                 total += value_points(milestone, forecast.level) - value_points(milestone, governance)
             if role_in_deal:

@@ -375,10 +375,8 @@ def _open_proposals(table: Table, state: GameState, seat: str) -> list[ActionMod
     have = capital(table, state, seat)
     lead = lead_cost(table, state, seat) if seat in table.states else 0
     cohesion = state.seats[table.index[seat]].tracks.get("cohesion", 0)
-    live = tuple(
-        (d.status, d.ends, tuple(d.parties), tuple((o.term, o.giver, o.receiver) for o in d.terms))
-        for d in state.deals
-        if d.status in ("agreed", "ratified", "in_force")
+    live = tuple(  # a deal's parties and terms only ever shrink, with its parties (see `narrow`, `_suspend`)
+        (d.id, d.status, d.ends, len(d.parties)) for d in state.deals if d.status in ("agreed", "ratified", "in_force")
     )
     needs = tuple(state.seats[table.index[s]].tracks.get(t) for s, t in _requirement_tracks(table))
     signature = (have, lead, cohesion, state.window, state.round, live, needs)  # all the listing depends on
