@@ -128,6 +128,10 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("file", type=Path)
 
     sub.add_parser("diagram", help="print the round's state machine as a mermaid diagram")
+
+    from negotiate.net.commands import add_parsers
+
+    add_parsers(sub, whole, at_least_one)
     return parser
 
 
@@ -405,7 +409,18 @@ COMMANDS = {
     "simulate": cmd_simulate,
     "replay": cmd_replay,
     "diagram": cmd_diagram,
+    "serve": lambda args: _networked("cmd_serve", args),
+    "class": lambda args: _networked("cmd_class", args),
+    "join": lambda args: _networked("cmd_join", args),
 }
+
+
+def _networked(name: str, args: argparse.Namespace) -> int:
+    """A command of networked play (see `negotiate.net.commands`), with the content to play."""
+    from negotiate.net import commands
+
+    return getattr(commands, name)(args, _content(args))
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Networked play: the table server, its store and protocol, and its clients."""

@@ -1,0 +1,298 @@
+"""Clients of the table server: a seat's link (WebSocket, reconnecting by itself), a bot that
+plays a seat through it, and the facilitator's commands (HTTP, with the token).
+
+A link keeps what its seat may know: the view, what it may do, its story and score. It never
+has more: the server sends nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import random
+import secrets
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from platformdirs import user_data_dir
+
+from negotiate.content import Content
+from negotiate.engine import ActionModel, Event
+from negotiate.engine.game import _shortened
+from negotiate.engine.table import Table, table_for
+from negotiate.net.protocol import (
+    Ack,
+    Act,
+    Error,
+    Hello,
+    ProtocolError,
+    Reject,
+    ScoreItem,
+    Snapshot,
+    Update,
+    dump,
+    read_server,
+)
+
+log = logging.getLogger("negotiate.client")
+
+DEFAULT_URL = "http://127.0.0.1:8765"
+BACKOFF = (0.2, 0.5, 1.0, 2.0, 5.0)
+"""Seconds between tries to reconnect (the last one repeats)."""
+
+
+def data_folder() -> Path:
+    """Where the server keeps its store and token: $NEGOTIATE_DATA if set, else the platform's data folder."""
+    chosen = os.environ.get("NEGOTIATE_DATA")
+    return Path(chosen) if chosen else Path(user_data_dir("negotiate", appauthor=False))
+
+
+def token_file() -> Path:
+    return data_folder() / "server-token"
+
+
+def read_token() -> str:
+    """The facilitator's token: $NEGOTIATE_TOKEN, else the file `negotiate serve` wrote."""
+    token = os.environ.get("NEGOTIATE_TOKEN")
+    if token:
+        return token
+    path = token_file()
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        raise JoinError(
+            f"no facilitator's token: set NEGOTIATE_TOKEN, or run this where `negotiate serve` wrote {path}"
+        ) from None
+
+
+class JoinError(Exception):
+    """A seat (or facilitator) cannot reach its table; the text says why and what to do."""
+
+
+# --- a seat ----------------------------------------------------------------------------------
+
+
+class SeatLink:
+    """A seat's connection to its table. After `open`, it follows the table by itself: it
+    reconnects when the connection drops and catches up from the last sequence number it saw.
+    `on_change` is called after each snapshot or update, `on_reject` with a refused action's reason."""
+
+    def __init__(
+        self,
+        url: str,
+        code: str,
+        content: Content,
+        on_change: Callable[[SeatLink], None] | None = None,
+        on_reject: Callable[[str], None] | None = None,
+    ):
+        self.url = url.rstrip("/")
+        self.code = code
+        self.content = content
+        self.on_change = on_change
+        self.on_reject = on_reject
+        self.seq: int | None = None
+        self.snapshot: Snapshot | None = None
+        self.table: Table | None = None
+        self.events: list[Event] = []
+        self.last: Snapshot | Update | None = None
+        self.connected = False
+        self.pending: dict[str, asyncio.Future[Ack | Reject]] = {}
+        self._unsent: dict[str, Act] = {}
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._first: asyncio.Future[None] | None = None
+        self.closed = False
+
+    # --- what the seat knows ---------------------------------------------------------------
+
+    @property
+    def seat(self) -> str:
+        assert self.snapshot is not None
+        return self.snapshot.seat
+
+    @property
+    def seen(self) -> Snapshot | Update:
+        assert self.last is not None
+        return self.last
+
+    def score(self, seat: str) -> list[ScoreItem]:
+        return self.seen.score.get(seat, [])
+
+    # --- connecting ------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Connect and join; JoinError says why not (a wrong code, no server, other content)."""
+        self._session = aiohttp.ClientSession()
+        self._first = asyncio.get_running_loop().create_future()
+        self._task = asyncio.get_running_loop().create_task(self._follow())
+        try:
+            await self._first
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        self.closed = True
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+        if self._ws is not None:
+            await self._ws.close()
+        if self._session is not None:
+            await self._session.close()
+
+    async def _follow(self) -> None:
+        tries = 0
+        while not self.closed:
+            try:
+                await self._connect()
+                tries = 0
+            except JoinError as exc:
+                if self._first is not None and not self._first.done():
+                    self._first.set_exception(exc)
+                return
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                if self._first is not None and not self._first.done():
+                    self._first.set_exception(JoinError(f"cannot reach the server at {self.url}: {exc}"))
+                    return
+                log.info("connection to %s lost (%s); trying again", self.url, exc)
+            self.connected = False
+            if self.on_change is not None:
+                self.on_change(self)
+            await asyncio.sleep(BACKOFF[min(tries, len(BACKOFF) - 1)] * (0.5 + random.random()))
+            tries += 1
+
+    async def _connect(self) -> None:
+        assert self._session is not None
+        ws_url = self.url.replace("http://", "ws://").replace("https://", "wss://") + "/ws"
+        async with self._session.ws_connect(ws_url, heartbeat=20, max_msg_size=0) as ws:
+            self._ws = ws
+            await ws.send_str(dump(Hello(code=self.code, since=self.seq)))
+            async for message in ws:
+                if message.type != aiohttp.WSMsgType.TEXT:
+                    break
+                try:
+                    self._take(read_server(message.data))
+                except ProtocolError as exc:
+                    log.warning("a message from the server cannot be read: %s", exc)
+                if not self.connected and self.snapshot is not None:
+                    self.connected = True
+                    for act in list(self._unsent.values()):  # sent before the drop: the same ids, answered once
+                        await ws.send_str(dump(act))
+            self._ws = None
+
+    def _take(self, message: Snapshot | Update | Ack | Reject | Error) -> None:
+        if isinstance(message, Error):
+            if message.fatal and self.snapshot is None:
+                raise JoinError(message.reason)
+            log.warning("the server says: %s", message.reason)
+            return
+        if isinstance(message, (Ack, Reject)):
+            self._unsent.pop(message.id, None)
+            waiting = self.pending.pop(message.id, None)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(message)
+            if isinstance(message, Reject) and self.on_reject is not None:
+                self.on_reject(message.reason)
+            return
+        if isinstance(message, Snapshot):
+            if self.snapshot is None:
+                self._check_content(message)
+            self.snapshot = message
+        if message.reset:
+            self.events = list(message.events)
+        else:
+            self.events.extend(message.events)
+        self.seq, self.last = message.seq, message
+        if self._first is not None and not self._first.done():
+            self._first.set_result(None)
+        if self.on_change is not None:
+            self.on_change(self)
+
+    def _check_content(self, snapshot: Snapshot) -> None:
+        if snapshot.content != self.content.digest:
+            raise JoinError(
+                f"the table plays with other content than this installation's (digest {snapshot.content}, "
+                f"here {self.content.digest}): install the server's version of negotiate and its content"
+            )
+        self.table = table_for(self.content, _shortened(self.content.scenario(snapshot.scenario), snapshot.rounds))
+
+    # --- acting ----------------------------------------------------------------------------
+
+    async def act(self, action: ActionModel) -> Ack | Reject:
+        """Send an action and wait for the server's answer (sent again after a reconnect, under
+        the same id, so it is applied once)."""
+        act = Act(id=secrets.token_hex(8), action=action.model_dump(mode="json"))
+        answer: asyncio.Future[Ack | Reject] = asyncio.get_running_loop().create_future()
+        self.pending[act.id] = answer
+        self._unsent[act.id] = act
+        if self._ws is not None and self.connected:
+            try:
+                await self._ws.send_str(dump(act))
+            except (ConnectionError, RuntimeError):
+                pass  # sent again on reconnecting
+        return await answer
+
+
+async def play_bot(url: str, code: str, spec: str, content: Content, seed: int = 0) -> Snapshot | Update:
+    """Play a seat to the game's end with a bot from this side, from the seat's view only;
+    returns what the seat saw last."""
+    from negotiate.bots import BotSpec, make_bot
+
+    changed = asyncio.Event()
+    link = SeatLink(url, code, content, on_change=lambda _: changed.set())
+    await link.open()
+    try:
+        assert link.table is not None
+        bot = make_bot(link.table, link.seat, BotSpec.parse(spec), seed)
+        while True:
+            seen = link.seen
+            if seen.view.phase == "game_over":
+                return seen
+            if seen.view.turn == link.seat and seen.legal and not seen.view.paused:
+                action = await asyncio.to_thread(bot.decide, seen.view, seen.legal)
+                answer = await link.act(action)
+                if isinstance(answer, Reject):
+                    log.warning("%s: %s refused: %s", link.seat, action.type, answer.reason)  # type: ignore[attr-defined]
+                    bot = make_bot(link.table, link.seat, BotSpec.parse(spec), seed)
+            if link.seen is seen:
+                changed.clear()
+                await changed.wait()
+    finally:
+        await link.close()
+
+
+# --- the facilitator -------------------------------------------------------------------------
+
+
+def call(url: str, method: str, path: str, body: dict[str, Any] | None = None, token: str | None = None) -> Any:
+    """A facilitator's request to the server; JoinError says what went wrong, in words."""
+    request = urllib.request.Request(
+        url.rstrip("/") + path,
+        data=json.dumps(body).encode() if body is not None else None,
+        method=method,
+        headers={"Authorization": f"Bearer {token or read_token()}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        try:
+            reason = json.loads(exc.read()).get("error", exc.reason)
+        except (json.JSONDecodeError, AttributeError):
+            reason = exc.reason
+        raise JoinError(f"the server at {url} refuses: {reason}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise JoinError(
+            f"cannot reach the server at {url}: {getattr(exc, 'reason', exc)}; is `negotiate serve` running?"
+        ) from None

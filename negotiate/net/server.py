@@ -1,0 +1,407 @@
+"""The table server: every table of every class, seats joining by code over WebSocket, and the
+facilitator's commands over HTTP behind a token.
+
+    GET  /ws                           a seat's WebSocket (see `protocol`)
+    POST /api/classes                  make a class: {scenario, tables, seed?, bots?, rounds?}
+    POST /api/start                    start a class's tables or one table: {class} or {table}
+    GET  /api/status                   every table: round, phase, turn, devices, digest
+    GET  /api/classes/{id}/export      every table of a class as save data
+    POST /api/tables/{id}/act          a facilitator's action at a table: {action}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import os
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from negotiate.bots import LineupError, parse_lineup
+from negotiate.content import Content, ContentError, load_sources, shipped_root
+from negotiate.engine import Game
+from negotiate.net.host import Device, Host
+from negotiate.net.protocol import MAX_MESSAGE, Act, Error, Hello, ProtocolError, read_client
+from negotiate.net.store import Store, TableRecord
+
+log = logging.getLogger("negotiate.server")
+
+WRONG_CODES = 5
+"""Wrong join codes one address may try in a minute."""
+HELLO_WITHIN = 30.0
+"""Seconds a new connection has to say hello."""
+BAD_MESSAGES = 20
+"""Messages a device may get wrong before it is dropped."""
+SEND_WITHIN = 10.0
+"""Seconds a device has to take one message before it counts as not reading."""
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
+CODE_LENGTH = 10
+"""Characters in a join code: 50 bits."""
+MAX_TABLES = 50
+
+
+def new_code() -> str:
+    """A join code a student can type: 10 characters of Crockford's base 32 (50 bits), as XXXXX-XXXXX."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def code_hash(code: str) -> str:
+    """How a code is kept: hashed, after the forgiving reading people type it with."""
+    plain = code.upper().replace("-", "").replace(" ", "").replace("O", "0").replace("I", "1").replace("L", "1")
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+class Server:
+    """Every table in the store, with their hosts, and the ways in."""
+
+    def __init__(self, store: Store, content: Content, token: str):
+        self.store = store
+        self.content = content
+        self.token = token
+        self.hosts: dict[str, Host] = {}
+        self.web: str | None = None
+        """The address where browsers play, if they do."""
+        self.wrong: dict[str, deque[float]] = defaultdict(deque)
+        for record in store.tables():
+            self.hosts[record.id] = Host(record, self._content_of(record.class_id), store)
+
+    def _content_of(self, class_id: str) -> Content:
+        saved = self.store.content(class_id)
+        if saved["digest"] == self.content.digest:
+            return self.content
+        try:
+            return load_sources(saved["files"], f"class {class_id} (its content)")
+        except ContentError as exc:
+            raise ContentError(exc.problems) from None
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=MAX_MESSAGE)
+        app.router.add_get("/", self.home)
+        app.router.add_get("/ws", self.seat_socket)
+        app.router.add_post("/api/classes", self._facilitator(self.new_class))
+        app.router.add_post("/api/start", self._facilitator(self.start))
+        app.router.add_get("/api/status", self._facilitator(self.status))
+        app.router.add_get("/api/classes/{id}/export", self._facilitator(self.export))
+        app.router.add_post("/api/tables/{id}/act", self._facilitator(self.act))
+        app.on_startup.append(self._run_tables)
+        app.on_shutdown.append(self._stop_tables)
+        return app
+
+    async def _run_tables(self, _: web.Application) -> None:
+        for host in self.hosts.values():
+            host.run()
+
+    async def _stop_tables(self, _: web.Application) -> None:
+        for host in self.hosts.values():
+            await host.stop()
+        self.store.close()
+
+    async def home(self, _: web.Request) -> web.Response:
+        return web.Response(
+            text=f"negotiate table server: {len(self.hosts)} table(s). Join with: negotiate join URL CODE\n"
+        )
+
+    # --- seats -----------------------------------------------------------------------------
+
+    async def seat_socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(heartbeat=20, max_msg_size=MAX_MESSAGE)
+        await ws.prepare(request)
+        address = request.remote or "?"
+        device, host = await self._hello(ws, address)
+        if device is None or host is None:
+            await ws.close()
+            return ws
+        sender = asyncio.get_running_loop().create_task(self._send(ws, device, request))
+        try:
+            await self._receive(ws, device, host)
+        finally:
+            host.leave(device)
+            device.drop()
+            await sender
+        return ws
+
+    async def _hello(self, ws: web.WebSocketResponse, address: str) -> tuple[Device | None, Host | None]:
+        """The first message must be a hello with a seat's code."""
+        try:
+            message = await ws.receive(timeout=HELLO_WITHIN)
+        except TimeoutError:
+            await self._refuse(ws, address, f"no hello within {HELLO_WITHIN:.0f} seconds")
+            return None, None
+        if message.type != WSMsgType.TEXT:
+            await self._refuse(ws, address, "expected a hello message (JSON text)")
+            return None, None
+        try:
+            hello = read_client(message.data)
+        except ProtocolError as exc:
+            await self._refuse(ws, address, str(exc))
+            return None, None
+        if not isinstance(hello, Hello):
+            await self._refuse(ws, address, "say hello with your join code first")
+            return None, None
+        if self._too_many_wrong(address):
+            await self._refuse(ws, address, f"too many wrong codes from {address}: wait a minute")
+            return None, None
+        found = self.store.seat_of(code_hash(hello.code))
+        host = self.hosts.get(found[0]) if found else None
+        if found is None or host is None:
+            self.wrong[address].append(time.monotonic())
+            await self._refuse(ws, address, f"no seat has the code {hello.code!r}: check it with your teacher")
+            return None, None
+        device = Device(found[1], address)
+        host.join(device, hello.since)
+        log.info("table %s: %s joins from %s", host.id, device.seat, address)
+        return device, host
+
+    def _too_many_wrong(self, address: str) -> bool:
+        tries = self.wrong[address]
+        while tries and tries[0] < time.monotonic() - 60:
+            tries.popleft()
+        return len(tries) >= WRONG_CODES
+
+    async def _refuse(self, ws: web.WebSocketResponse, address: str, reason: str) -> None:
+        log.warning("refused a connection from %s: %s", address, reason)
+        await ws.send_str(Error(reason=reason, fatal=True).model_dump_json())
+
+    async def _receive(self, ws: web.WebSocketResponse, device: Device, host: Host) -> None:
+        bad = 0
+        async for message in ws:
+            if device.dropped:
+                return
+            if message.type == WSMsgType.TEXT:
+                try:
+                    act = read_client(message.data)
+                except ProtocolError as exc:
+                    problem = str(exc)
+                else:
+                    if isinstance(act, Act):
+                        host.submit(device, act.id, act.action)
+                        continue
+                    problem = "already joined: send act messages"
+            elif message.type == WSMsgType.ERROR:
+                log.warning("table %s: %s at %s: %s", host.id, device.seat, device.address, ws.exception())
+                return
+            else:
+                problem = "expected JSON text"
+            bad += 1
+            log.warning("table %s: %s at %s sent a bad message: %s", host.id, device.seat, device.address, problem)
+            device.send(Error(reason=problem, fatal=bad >= BAD_MESSAGES))
+            if bad >= BAD_MESSAGES:
+                device.drop()
+                return
+
+    async def _send(self, ws: web.WebSocketResponse, device: Device, request: web.Request) -> None:
+        """Send a device its messages in order; one that stops reading is dropped, not waited for."""
+        while (message := await device.outbox.get()) is not None:
+            try:
+                await asyncio.wait_for(ws.send_str(message), SEND_WITHIN)
+            except (TimeoutError, ConnectionError, RuntimeError):
+                log.warning("dropping %s at %s: it does not read its messages", device.seat, device.address)
+                device.dropped = True
+                if request.transport is not None:
+                    request.transport.abort()
+                return
+        if not ws.closed:
+            try:
+                await asyncio.wait_for(ws.close(), SEND_WITHIN)
+            except (TimeoutError, ConnectionError):
+                if request.transport is not None:
+                    request.transport.abort()
+
+    # --- the facilitator -------------------------------------------------------------------
+
+    def _facilitator(
+        self, handler: Callable[[web.Request], Awaitable[dict[str, Any]]]
+    ) -> Callable[[web.Request], Awaitable[web.Response]]:
+        async def guarded(request: web.Request) -> web.Response:
+            given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), self.token.encode()):
+                log.warning("refused a facilitator's command from %s: wrong token", request.remote)
+                return _error(401, "the facilitator's token is missing or wrong")
+            try:
+                return web.json_response(await handler(request))
+            except Refused as exc:
+                return _error(exc.status, exc.reason)
+
+        return guarded
+
+    async def _body(self, request: web.Request) -> dict[str, Any]:
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise Refused(400, f"the request's body is not JSON: {exc}") from None
+        if not isinstance(body, dict):
+            raise Refused(400, "the request's body must be a JSON object")
+        return body
+
+    async def new_class(self, request: web.Request) -> dict[str, Any]:
+        body = await self._body(request)
+        scenario = body.get("scenario") or self.content.scenario().id
+        if scenario not in self.content.scenarios:
+            raise Refused(400, f"unknown scenario {scenario!r} (expected one of {', '.join(self.content.scenarios)})")
+        tables, seed, rounds = body.get("tables", 1), body.get("seed"), body.get("rounds")
+        if not isinstance(tables, int) or not 1 <= tables <= MAX_TABLES:
+            raise Refused(400, f"tables: expected a whole number from 1 to {MAX_TABLES}, not {tables!r}")
+        if seed is not None and (not isinstance(seed, int) or seed < 0):
+            raise Refused(400, f"seed: expected a whole number from 0, not {seed!r}")
+        try:
+            game = Game(self.content, scenario, 0, rounds)
+        except (ValueError, TypeError) as exc:
+            raise Refused(400, f"rounds: {exc}") from None
+        table = game.table
+        bots_text = body.get("bots") or "default"
+        try:
+            bots = {} if bots_text == "none" else {s: str(b) for s, b in parse_lineup(bots_text, table).items()}
+        except LineupError as exc:
+            raise Refused(400, f"bots: {exc}") from None
+        class_id = secrets.token_hex(3)
+        base = seed if seed is not None else secrets.randbelow(2**31)
+        records, codes, out = [], {}, []
+        for number in range(1, tables + 1):
+            record = TableRecord(f"{class_id}-{number}", class_id, number, scenario, base + number - 1, rounds, bots)
+            seats = {seat: new_code() for seat in table.order}
+            codes.update({code_hash(code): (record.id, seat) for seat, code in seats.items()})
+            records.append(record)
+            out.append({"table": record.id, "number": number, "seats": seats})
+        self.store.add_class(class_id, {"digest": self.content.digest, "files": self.content.sources}, records, codes)
+        for record in records:
+            host = self.hosts[record.id] = Host(record, self.content, self.store)
+            host.run()
+        log.info("class %s: %d table(s) of %s", class_id, tables, scenario)
+        return {
+            "class": class_id,
+            "scenario": scenario,
+            "title": table.scenario.name,
+            "seats": {s: {"name": table.name(s), "role": table.types[s].name} for s in table.order},
+            "tables": out,
+            "web": self.web,
+        }
+
+    async def start(self, request: web.Request) -> dict[str, Any]:
+        body = await self._body(request)
+        hosts = self._chosen(body.get("class"), body.get("table"))
+        for host in hosts:
+            host.start()
+        return {"started": [host.id for host in hosts]}
+
+    def _chosen(self, class_id: object, table_id: object) -> list[Host]:
+        if table_id is not None:
+            host = self.hosts.get(str(table_id))
+            if host is None:
+                raise Refused(404, f"no table {table_id!r}")
+            return [host]
+        hosts = [h for h in self.hosts.values() if class_id is None or h.record.class_id == class_id]
+        if class_id is not None and not hosts:
+            raise Refused(404, f"no class {class_id!r}")
+        return hosts
+
+    async def status(self, request: web.Request) -> dict[str, Any]:
+        return {"tables": [self._status(host) for host in self._chosen(request.query.get("class"), None)]}
+
+    def _status(self, host: Host) -> dict[str, Any]:
+        game = host.game
+        return {
+            "table": host.id,
+            "class": host.record.class_id,
+            "number": host.record.number,
+            "scenario": host.record.scenario,
+            "round": game.state.round,
+            "year": game.table.year(game.state.round),
+            "phase": game.state.phase,
+            "turn": game.current_seat,
+            "started": host.started,
+            "seating": host.seating(),
+            "connected": host.connected(),
+            "finished": game.is_over,
+            "digest": host.digest(),
+        }
+
+    async def export(self, request: web.Request) -> dict[str, Any]:
+        hosts = self._chosen(request.match_info["id"], None)
+        return {"tables": [{"table": h.id, "number": h.record.number, "save": h.save()} for h in hosts]}
+
+    async def act(self, request: web.Request) -> dict[str, Any]:
+        host = self._chosen(None, request.match_info["id"])[0]
+        body = await self._body(request)
+        action = body.get("action")
+        if not isinstance(action, dict):
+            raise Refused(400, "action: expected a JSON object with a type")
+        answer = await host.submit(None, body.get("id") or secrets.token_hex(8), action)
+        return answer.model_dump()
+
+
+class Refused(Exception):
+    def __init__(self, status: int, reason: str):
+        self.status, self.reason = status, reason
+        super().__init__(reason)
+
+
+def _error(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
+
+
+def facilitator_token() -> tuple[str, str]:
+    """The facilitator's token, and where it comes from: $NEGOTIATE_TOKEN, or a new one written
+    to a file only its owner can read."""
+    from negotiate.net.client import token_file
+
+    token = os.environ.get("NEGOTIATE_TOKEN")
+    if token:
+        return token, "the NEGOTIATE_TOKEN variable"
+    path = token_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.touch(mode=0o600)
+    tmp.write_text(token + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return token, str(path)
+
+
+async def run(
+    host: str, port: int, store: Store, content: Content, say: Callable[[str], None], web_port: int | None = None
+) -> None:
+    """Serve until cancelled; with `web_port`, browsers get the terminal game there too."""
+    token, where = facilitator_token()
+    server = Server(store, content, token)
+    url = f"http://{host}:{port}"
+    if web_port is not None:
+        server.web = f"http://{host}:{web_port}"
+    runners = [web.AppRunner(server.app(), access_log=None)]
+    if web_port is not None:
+        runners.append(web.AppRunner(await _browser_seats(url, host, web_port, content), access_log=None))
+    for runner, at in zip(runners, (port, web_port)):
+        await runner.setup()
+        await web.TCPSite(runner, host, at).start()
+    say(f"negotiate table server at {url}  ({len(server.hosts)} table(s), store: {store.where})")
+    if server.web:
+        say(f"browsers play at {server.web}  (students open it and type their join code)")
+    say(f"the facilitator's token: {where}")
+    try:
+        await asyncio.Event().wait()
+    finally:
+        for runner in reversed(runners):
+            await runner.cleanup()
+
+
+async def _browser_seats(url: str, host: str, port: int, content: Content) -> web.Application:
+    """textual-serve's app: each browser tab runs `negotiate join URL` (the student types the
+    code: a tab cannot pass it in its address)."""
+    import shlex
+    import sys
+
+    from textual_serve.server import Server as TextualServer
+
+    folder = ["--content", str(content.root)] if Path(content.root) != Path(shipped_root()) else []
+    command = shlex.join([sys.executable, "-m", "negotiate", *folder, "join", url])
+    seats = TextualServer(command, host=host, port=port, title="negotiate")
+    return await seats._make_app()  # its own `serve` runs a loop of its own; this one serves beside ours
