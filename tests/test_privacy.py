@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from negotiate.bots import BotSpec
+from negotiate.engine.save import digest
 from negotiate.engine.table import Table
+from negotiate.sim import play_game
 from negotiate.tui import saves
 from negotiate.tui.app import NegotiateApp
 from negotiate.tui.session import Session
@@ -105,3 +107,19 @@ def test_play_pin_locks_a_game_started_from_the_command_line(content, monkeypatc
     monkeypatch.setattr(NegotiateApp, "run", lambda app, **kw: started.append(app.first_session))
     assert main(["play", "--scenario", "classroom", "--seat", "zanoka", "--pin", "2468"]) == 0
     assert started[0].unlocks("2468") and not started[0].unlocks("1357")
+
+
+# --- what every seat's view shows of the world's past -------------------------------------------------
+
+
+def test_every_seat_sees_the_public_history_and_a_collapse_and_its_copy_is_its_own(content):
+    """The tracks and flows at each round's end are public: every seat's view has them as the
+    game keeps them, and whether the world collapsed; changing a view's copy changes no game."""
+    game = play_game(content, "classroom", 5)  # random bots collapse the world on seed 5
+    for seat in game.table.order:
+        seen = game.view(seat)
+        assert seen.history == game.state.history and len(seen.history) == game.state.round + 1
+        assert seen.collapsed and game.state.collapsed
+    before = digest(game)
+    seen.history[-1]["global.crisis"] = -1
+    assert digest(game) == before

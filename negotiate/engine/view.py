@@ -55,9 +55,16 @@ class SeatView(BaseModel):
     payments: list[Payment]
     agenda: str
     hand: list[Forecast]
+    history: list[dict[str, int]]
+    """The tracks and corridor flows at each scored round's end (see `GameState.history`): public."""
+    collapsed: bool
     scores: dict[str, float]
     winners: list[str]
     agendas: dict[str, str]
+
+    def deal(self, deal_id: int) -> Deal | None:
+        """The deal with this id, if there is one."""
+        return next((deal for deal in self.deals if deal.id == deal_id), None)
 
 
 def view(table: Table, state: GameState, seat: str, turn: str | None, copies: Copies | None = None) -> SeatView:
@@ -92,6 +99,8 @@ def view(table: Table, state: GameState, seat: str, turn: str | None, copies: Co
         payments=list(state.payments),
         agenda=state.secrets[seat].agenda,
         hand=list(state.secrets[seat].hand),
+        history=copies.history(state.history),
+        collapsed=state.collapsed,
         scores=dict(state.scores),
         winners=list(state.winners),
         agendas={s: state.secrets[s].agenda for s in table.order} if over else {},
@@ -101,12 +110,15 @@ def view(table: Table, state: GameState, seat: str, turn: str | None, copies: Co
 class Copies:
     """One game's copies of state parts for its views, each kept while the part is unchanged
     (an unchanged part is cheaper to compare than to copy). A settled deal never changes
-    again, so a settled copy is not compared. Views share these copies: treat them as read-only."""
+    again, so a settled copy is not compared, nor is a round's history row: `keep_score`
+    (engine/rounds.py) appends a new row each scoring phase and no rule changes a row once
+    appended. Views share these copies: treat them as read-only."""
 
     def __init__(self) -> None:
         self._seats: dict[str, SeatState] = {}
         self._corridors: dict[int, CorridorState] = {}
         self._deals: dict[int, Deal] = {}
+        self._history: list[dict[str, int]] = []
 
     def seat(self, seat: SeatState) -> SeatState:
         copy = self._seats.get(seat.id)
@@ -125,3 +137,9 @@ class Copies:
         if copy is None or (copy.status not in SETTLED and copy.__dict__ != deal.__dict__):
             copy = self._deals[deal.id] = copy_deal(deal)
         return copy
+
+    def history(self, history: list[dict[str, int]]) -> list[dict[str, int]]:
+        """Copies of the history's rows, each new row copied once. A game's history only grows
+        (an undo replays the game with new copies)."""
+        self._history += [dict(row) for row in history[len(self._history) :]]
+        return list(self._history)

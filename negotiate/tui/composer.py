@@ -49,7 +49,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         self.offers: list[TermOffer] = []
         self._chosen: list[str] | None = None  # the parties ticked before the global forum was chosen
         self.start: dict[str, Any] = {"forum": "bilateral", "parties": [seat], "binding": False, "duration": 2}
-        filled = session.game.state.deal(counter) if counter is not None else package
+        filled = session.board.view(seat).deal(counter) if counter is not None else package
         if filled is not None:
             self.offers = list(filled.terms)
             self.start = {
@@ -181,13 +181,13 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
             error.update("✗ add at least one term")
             box.update("")
             return
-        problem = self.session.game.check(spec)
+        problem = self.session.board.check(spec)
         error.update(f"✗ {problem}" if problem else "✓ ready to send")
         error.set_class(problem is None, "ok")
         if problem:
             box.update("")
             return
-        box.update(foresight(preview(self.table, self.session.game.view(self.seat), spec)))
+        box.update(foresight(preview(self.table, self.session.board.view(self.seat), spec)))
 
     def _fill_roles(self) -> None:
         """Offer as giver and receiver only the parties whose seat type may play that role."""
@@ -271,7 +271,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
     @on(Button.Pressed, "#send")
     def action_send(self) -> None:
         spec = self.spec()
-        problem = "add at least one term" if not self.offers else self.session.game.check(spec)
+        problem = "add at least one term" if not self.offers else self.session.board.check(spec)
         if problem:
             self.query_one(".error", Static).update(f"✗ {problem}")
             return

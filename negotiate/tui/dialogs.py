@@ -128,7 +128,7 @@ class ActionDialog(ModalScreen[ActionModel | None]):
         self.seat = seat
 
     def send(self, action: ActionModel) -> None:
-        problem = self.session.game.check(action)
+        problem = self.session.board.check(action)
         if problem:
             self.query_one(".error", Static).update(f"✗ {problem}")
         else:
@@ -187,7 +187,7 @@ class PaymentDialog(ActionDialog):
     """Pay another seat from your budget, now, once."""
 
     def compose(self) -> ComposeResult:
-        legal = [a for a in self.session.game.legal_actions(self.seat) if isinstance(a, SidePayment)]
+        legal = [a for a in self.session.board.legal_actions(self.seat) if isinstance(a, SidePayment)]
         amounts = sorted({a.amount for a in legal})
         with Vertical(classes="dialog"):
             yield Static("A side payment", classes="title")
@@ -318,7 +318,7 @@ class FacilitatorMenu(ModalScreen[ActionModel | int | None]):
         super().__init__()
         self.session = session
         self.minutes = minutes
-        self.actions = session.game.legal_actions("facilitator")
+        self.actions = session.board.legal_actions("facilitator")
 
     def compose(self) -> ComposeResult:
         table = self.session.table

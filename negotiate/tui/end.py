@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedCont
 from textual_plotext import PlotextPlot
 
 from negotiate.content.schema import GOVERNANCE_LEVELS
-from negotiate.engine import Event
+from negotiate.engine import Event, SeatView
 from negotiate.engine.scoring import ScoreLine
 from negotiate.tui import saves
 from negotiate.tui.session import Session
@@ -38,9 +38,15 @@ WORLD = "world"
 # --- the debrief in words: pure functions of the session -------------------------------------
 
 
+def final(session: Session) -> SeatView:
+    """The game's end as a person's seat sees it (the first seat's at a table of bots): every
+    agenda is revealed by then, so any seat's view has all the debrief shows."""
+    return session.board.view((session.humans or session.table.order)[0])
+
+
 def ranking(session: Session) -> list[tuple[int, str]]:
     """(rank, seat) from the highest final score down; equal scores share a rank."""
-    scores = session.game.state.scores
+    scores = final(session).scores
     seats = sorted(session.table.order, key=lambda seat: -scores[seat])
     return [(1 + sum(scores[other] > scores[seat] for other in seats), seat) for seat in seats]
 
@@ -58,20 +64,19 @@ def by_source(lines: list[ScoreLine]) -> dict[str, float]:
 
 def outcome(session: Session) -> Text:
     """The result in one line, then the world it ended in: crisis by year, governance, deals."""
-    table, state = session.table, session.game.state
+    table, view = session.table, final(session)
     crisis = table.scenario.global_tracks["crisis"]
-    year = table.year(state.round)
     text = Text()
-    if state.collapsed:
+    if view.collapsed:
         keep = table.scenario.rules.collapse_keep
         text.append(" COLLAPSE ", style="bold reverse red")
         text.append(
-            f" In {year} {crisis.label.lower()} hit its maximum, {crisis.max}: nobody wins,"
+            f" In {view.year} {crisis.label.lower()} hit its maximum, {crisis.max}: nobody wins,"
             f" and every seat kept only {keep:.0%} of its gains.",
             style="bold",
         )
     else:
-        scores, winners = state.scores, state.winners
+        scores, winners = view.scores, view.winners
         names = " and ".join(table.name(w) for w in winners)
         text.append(" WINNER ", style="bold reverse green")
         text.append(
@@ -84,10 +89,10 @@ def outcome(session: Session) -> Text:
                 f", {figure(scores[winners[0]] - scores[runner], '.1f')} ahead of {table.name(runner)}", style="bold"
             )
         text.append(".", style="bold")
-    path = " → ".join(str(row["global.crisis"]) for row in state.history)
-    level = state.global_tracks["governance"]
-    in_force = sum(1 for deal in state.deals if deal.starts is not None)
-    text.append(f"\n Played to {year} · {crisis.label.lower()} {path} (collapse at {crisis.max})", style="dim")
+    path = " → ".join(str(row["global.crisis"]) for row in view.history)
+    level = view.global_tracks["governance"]
+    in_force = sum(1 for deal in view.deals if deal.starts is not None)
+    text.append(f"\n Played to {view.year} · {crisis.label.lower()} {path} (collapse at {crisis.max})", style="dim")
     text.append(f" · governance: {GOVERNANCE_LEVELS[level]} ({level}/{len(GOVERNANCE_LEVELS) - 1})", style="dim")
     text.append(f" · {counted(in_force, 'deal')} came into force", style="dim")
     return text
@@ -95,13 +100,13 @@ def outcome(session: Session) -> Text:
 
 def breakdown(session: Session, seat: str) -> Group:
     """A seat's full score: who played it, its objective and agenda, and every line of points."""
-    table, state = session.table, session.game.state
+    table, view = session.table, final(session)
     kind = table.types[seat]
-    agenda = table.content.agendas[state.secrets[seat].agenda]
+    agenda = table.content.agendas[view.agendas[seat]]
     head = Text()
     head.append(table.name(seat), style="bold")
     head.append(f" — {kind.name}, played by {player(session, seat)}")
-    if seat in state.winners:
+    if seat in view.winners:
         head.append("  WINNER", style="bold green")
     head.append("\nObjective: ", style="bold")
     head.append(kind.objective.text)
@@ -111,29 +116,29 @@ def breakdown(session: Session, seat: str) -> Group:
     grid.add_column("Points", justify="right")
     grid.add_column("Why")
     grid.add_column("From")
-    for line in session.game.score(seat):
+    for line in session.board.score(seat):
         grid.add_row(figure(line.points, "+.1f"), line.label, line.source, style="" if line.points else "dim")
-    grid.add_row(figure(state.scores[seat], ".1f"), "total", "", style="bold")
+    grid.add_row(figure(view.scores[seat], ".1f"), "total", "", style="bold")
     return Group(grid, Text(""), head)
 
 
 def timeline(session: Session) -> Grid:
     """Year by year: the trend and shock that struck, and the deals that came into force, failed
     at ratification or were suspended. Marks and words, not colour alone, tell them apart."""
-    table, state = session.table, session.game.state
-    events = session.game.events_for(None)
+    table, view = session.table, final(session)
+    events = session.board.events_for(None)
     grid = Grid(box=None, padding=(0, 1), show_edge=False, pad_edge=False, show_header=False)
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1)
-    for rnd in range(len(state.history)):
+    for rnd in range(len(view.history)):
         rows: list[tuple[str, str, str]] = []
         for event in events:
             if event.round == rnd and event.kind in ("trend", "shock"):
                 mark = ("! Shock" if event.kind == "shock" else "~ Trend") if event.card else ""
                 said = _sentence(event.text).removeprefix(f"{event.kind.capitalize()}: ")
                 rows.append((mark, "bold red" if mark == "! Shock" else "", said))
-        for deal in state.deals:
+        for deal in view.deals:
             if deal.starts == rnd:
                 until = table.year(deal.ends if deal.ends is not None else rnd)
                 rows.append(("✓ In force", "green", f"{deal_line(table, deal)} (until {until})"))
@@ -143,7 +148,7 @@ def timeline(session: Session) -> Grid:
                 rows.append(("✗ Failed", "red", f"{deal_line(table, deal)} ({why})"))
             if deal.status == "suspended" and (news := _last_news(events, deal.id)).round == rnd:
                 rows.append(("‖ Suspended", "yellow", news.text))
-        if rnd == len(state.history) - 1:
+        if rnd == len(view.history) - 1:
             rows.append(("■ End", "bold", next((e.text for e in events if e.kind == "end"), "The game ends")))
         for number, (mark, style, text) in enumerate(rows):
             grid.add_row(str(table.year(rnd)) if number == 0 else "", Text(mark, style=style), text)
@@ -175,7 +180,7 @@ def charts(session: Session) -> list[tuple[str, str]]:
 def series(session: Session, chart: str) -> dict[str, list[int]]:
     """A chart's lines, by label: one value per round played, at the round's end. The world
     chart has a line where crisis pressure collapses the system."""
-    table, history = session.table, session.game.state.history
+    table, history = session.table, final(session).history
     tracks = table.scenario.global_tracks
     if chart == WORLD:
         lines = {spec.label: [row[f"global.{track}"] for row in history] for track, spec in tracks.items()}
@@ -312,11 +317,11 @@ class EndScreen(Screen[None]):
         """The scores table: a row per seat (its name, then who played it), and a column per
         source of points that gave anyone points. On a narrow screen, long names wrap and the
         point columns have short names."""
-        session, state = self.session, self.session.game.state
+        session, view = self.session, final(self.session)
         grid = self.query_one("#end-scores", DataTable)
         highlighted = grid.cursor_row
         grid.clear(columns=True)
-        sums = {seat: by_source(session.game.score(seat)) for seat in session.table.order}
+        sums = {seat: by_source(session.board.score(seat)) for seat in session.table.order}
         shown = [source for source in SOURCES if any(points[source] for points in sums.values())]
         names = SHORT if self._narrow else {source: source.capitalize() for source in SOURCES}
         grid.add_column("Rank")
@@ -326,12 +331,12 @@ class EndScreen(Screen[None]):
         for source in shown:
             grid.add_column(names[source])
         for rank, seat in ranking(session):
-            won = seat in state.winners
+            won = seat in view.winners
             grid.add_row(
                 Text(f"{rank}\nWIN" if won else str(rank), style="bold" if won else ""),
                 Text.assemble((session.table.name(seat), "bold" if won else ""), "\n", (player(session, seat), "dim")),
-                Text(figure(state.scores[seat], ".1f"), style="bold", justify="right"),
-                session.table.content.agendas[state.secrets[seat].agenda].name,
+                Text(figure(view.scores[seat], ".1f"), style="bold", justify="right"),
+                session.table.content.agendas[view.agendas[seat]].name,
                 *(Text(figure(sums[seat][source], "+.1f"), justify="right") for source in shown),
                 key=seat,
                 height=None,
@@ -356,7 +361,7 @@ class EndScreen(Screen[None]):
         plt = plot.plt
         plt.clear_figure()
         lines = series(self.session, chart)
-        years: list[float] = [table.year(rnd) for rnd in range(len(self.session.game.state.history))]
+        years: list[float] = [table.year(rnd) for rnd in range(len(final(self.session).history))]
         for label, values in lines.items():
             if chart == WORLD and label.startswith("Collapse"):
                 plt.plot(years, values, label=label, color="red", marker="─")

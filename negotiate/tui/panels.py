@@ -40,24 +40,24 @@ def bar(value: int, low: int, high: int, mark: int | None = None, danger: bool =
     return text
 
 
-def world(table: Table, view: SeatView, history: Sequence[dict[str, int]]) -> Group:
-    """The global tracks, the corridors with their flows and trends (from the game's `history`),
+def world(table: Table, view: SeatView) -> Group:
+    """The global tracks, the corridors with their flows and trends (from the view's `history`),
     and every seat's public tracks."""
     return Group(
         global_tracks(table, view),
         Text(""),
-        corridors(table, view, flows_before(view, history)),
+        corridors(table, view, flows_before(view)),
         Text(""),
         seats(table, view),
     )
 
 
-def flows_before(view: SeatView, history: Sequence[dict[str, int]]) -> list[tuple[int, int]] | None:
+def flows_before(view: SeatView) -> list[tuple[int, int]] | None:
     """Each corridor's (regular, irregular) flows in the round before the last one scored (the
     flows shown), or None until two rounds are scored."""
-    if len(history) < 2:
+    if len(view.history) < 2:
         return None
-    row = history[-2]
+    row = view.history[-2]
     return [(row[f"corridors.{i}.regular"], row[f"corridors.{i}.irregular"]) for i in range(len(view.corridors))]
 
 

@@ -1,5 +1,6 @@
 """A game at the table: the engine's game, who plays each seat (a person or a bot), the bots,
-and the autosave after every action. No textual here: the app drives a session."""
+and the autosave after every action. No textual here: the app drives a session, and its
+screens read the game only through `Board`, which a remote seat's session can provide too."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeGuard
+from typing import Protocol, TypeGuard
 
 from negotiate.bots import Answer, Bot, BotSpec, resumed_bots
 from negotiate.content import Content
-from negotiate.engine import ActionModel, Event, Game, write_save
+from negotiate.engine import ActionModel, Event, Game, SeatView, write_save
 from negotiate.engine.actions import Undo, actor
+from negotiate.engine.scoring import ScoreLine
 from negotiate.engine.table import Table
 
 HUMAN = "human"
@@ -30,6 +32,30 @@ def lock_with(pin: str) -> str:
 
 def _hashed(pin: str, salt: str, rounds: int) -> str:
     return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), rounds).hex()
+
+
+class Board(Protocol):
+    """All the screens read of a game: what a remote seat can be given too (views, legal moves,
+    checks, scores, the story), never the state or the log. `Game` is one."""
+
+    @property
+    def table(self) -> Table: ...
+
+    @property
+    def current_seat(self) -> str | None: ...
+
+    @property
+    def is_over(self) -> bool: ...
+
+    def view(self, seat: str) -> SeatView: ...
+
+    def legal_actions(self, seat: str) -> list[ActionModel]: ...
+
+    def check(self, action: ActionModel) -> str | None: ...
+
+    def score(self, seat: str) -> list[ScoreLine]: ...
+
+    def events_for(self, seat: str | None) -> list[Event]: ...
 
 
 @dataclass(frozen=True)
@@ -85,8 +111,24 @@ class Session:
         return session
 
     @property
+    def board(self) -> Board:
+        """The game as the screens read it."""
+        return self.game
+
+    @property
     def table(self) -> Table:
         return self.game.table
+
+    @property
+    def seq(self) -> int:
+        """How many actions the game has taken, undos included: it changes whenever the game
+        moves on (for a remote seat: the sequence number of the last update it was sent)."""
+        return len(self.game.log)
+
+    def moved(self) -> set[str]:
+        """The seats (and the facilitator) with a move in the game as it stands. Read from the
+        log, which a remote seat never gets: it learns from the server that a seat has acted."""
+        return {actor(action) for action in self.game.effective_log()}
 
     @property
     def humans(self) -> list[str]:
@@ -110,9 +152,9 @@ class Session:
         """What the bot in `seat` would accept from `asker` now, from its own view (see
         `ScriptedBot.what_would_you_accept`). Not a move: the game and the bot stay as they were;
         the answer is kept in `answers`."""
-        game = self.game
-        answer = self.bots[seat].what_would_you_accept(game.view(seat), asker)
-        self.answers.append(Asked(game.state.round, game.table.year(game.state.round), answer))
+        view = self.game.view(seat)
+        answer = self.bots[seat].what_would_you_accept(view, asker)
+        self.answers.append(Asked(view.round, view.year, answer))
         return answer
 
     def answers_to(self, asker: str) -> list[Asked]:

@@ -76,7 +76,7 @@ class TableScreen(Screen[None]):
         foresee a deal again until the view is drawn anew."""
         self._now = ""
         """What the viewer may do now, in words (see `now_text`)."""
-        self._briefed = {actor(action) for action in session.game.effective_log()}
+        self._briefed = session.moved()
         """The seats whose player has made a move: until then, their leverage is shown beside the moves."""
 
     # --- layout --------------------------------------------------------------------------
@@ -112,7 +112,7 @@ class TableScreen(Screen[None]):
         self.call_after_refresh(self.advance)
 
     def on_screen_resume(self) -> None:
-        if self.session.game.is_over:  # it ended while the rulebook or help was open
+        if self.session.board.is_over:  # it ended while the rulebook or help was open
             self.advance()
 
     def on_resize(self) -> None:
@@ -122,18 +122,18 @@ class TableScreen(Screen[None]):
 
     def refresh_table(self) -> None:
         """Redraw everything from the viewer's view (or only public parts while the keyboard passes)."""
-        game, table = self.session.game, self.session.table
-        view = game.view(self.viewer or self.session.humans[0])
+        game, table = self.session.board, self.session.table
+        view = self._seen()
         secret = self.viewer is not None
         self._view, self._foreseen = (view if secret else None), {}
-        legal = game.legal_actions(view.seat) if secret and game.current_seat == view.seat else []
+        legal = game.legal_actions(view.seat) if secret and view.turn == view.seat else []
         self.query_one("#status", Static).update(self._status(view))
-        self.query_one("#world-panel", Static).update(panels.world(table, view, game.state.history))
+        self.query_one("#world-panel", Static).update(panels.world(table, view))
         theirs = [d for d in view.deals if d.status in panels.UNDECIDED and view.seat in d.parties] if secret else []
         board = panels.deal_board(table, view, {deal.id: self._foresee(deal) for deal in theirs})
         self.query_one("#deals-panel", Static).update(board)
         self.query_one("#side-deals", Static).update(board)
-        now = self._now = now_text(table, legal, None if game.state.paused else game.current_seat)
+        now = self._now = now_text(table, legal, None if view.paused else view.turn)
         self.query_one("#you-panel", Static).update(
             panels.own_cards(table, view, game.score(view.seat), now)
             if secret
@@ -153,10 +153,15 @@ class TableScreen(Screen[None]):
             else Text("Pass the keyboard: nothing private is shown.")
         )
 
+    def _seen(self) -> SeatView:
+        """The view the screen shows: the viewer's, or while the keyboard passes the first
+        person's (of which only public parts are shown)."""
+        return self.session.board.view(self.viewer or self.session.humans[0])
+
     def _status(self, view: SeatView) -> Text:
         """Two lines: the round and its phases; whose turn it is, then at the right the beats left,
         the window and the phase timer (whose turn is cut short first on a narrow screen)."""
-        game, table = self.session.game, self.session.table
+        table = self.session.table
         text = Text()
         if self.size.width >= 110:
             text.append(f" {table.scenario.name} ", style="bold reverse")
@@ -169,10 +174,10 @@ class TableScreen(Screen[None]):
             if phase != list(PHASES)[-1]:
                 text.append("›", style="dim")
         turn = Text(" ")
-        seat = game.current_seat
+        seat = view.turn
         if view.paused:
             turn.append("PAUSED by the facilitator (f to resume)", style="bold yellow")
-        elif game.is_over:
+        elif view.phase == "game_over":
             turn.append("The game is over.", style="bold")
         elif seat is not None and self.session.is_human(seat):
             who = "Your turn" if seat == self.viewer else f"{table.name(seat)} to play"
@@ -199,7 +204,7 @@ class TableScreen(Screen[None]):
 
     def _write_log(self) -> None:
         """Add the events the viewer may read that are not shown yet (both logs)."""
-        events = self.session.game.events_for(self.viewer)
+        events = self.session.board.events_for(self.viewer)
         full, latest = self.query_one("#log-panel", GameLog), self.query_one("#latest", GameLog)
         if self._logged > len(events) or self._log_reader != self.viewer:  # an undo, or another reader
             full.clear()
@@ -218,7 +223,7 @@ class TableScreen(Screen[None]):
         highlighted = moves.highlighted
         moves.clear_options()
         self._moves = {}
-        if self.viewer is None or self.session.game.current_seat != self.viewer:
+        if self.viewer is None or self.session.board.current_seat != self.viewer:
             moves.add_option(Option("(not your turn)", disabled=True))
             return
         kinds = {a.type for a in legal}  # type: ignore[attr-defined]
@@ -239,7 +244,7 @@ class TableScreen(Screen[None]):
         if "side_payment" in kinds:
             moves.add_option(Option("Pay a side payment…", id=PAY))
         moves.add_option(Option("Write a message… (m)", id=MESSAGE))  # messages are legal on any turn
-        if self.session.game.state.phase == "negotiation" and self._bots():
+        if self._view is not None and self._view.phase == "negotiation" and self._bots():
             moves.add_option(Option("Ask a bot what it would accept… (a)", id=ASK))  # not a move: advice
         # the cursor stays where it was, or starts on the first move: ↓ then means the second
         moves.highlighted = highlighted if highlighted is not None and highlighted < moves.option_count else 0
@@ -323,12 +328,12 @@ class TableScreen(Screen[None]):
     def advance(self) -> None:
         """Let the game go on: the end screen, a bot's move, or a person's turn (behind a
         privacy screen if the keyboard passes to another person)."""
-        game = self.session.game
+        game = self.session.board
         if game.is_over:
             if self.app.screen is self:  # else the end screen waits until the rulebook or help is closed
                 self.app.finish(self.session)  # type: ignore[attr-defined]
             return
-        if game.state.paused or self._thinking or self._wait is not None:
+        if self._thinking or self._wait is not None or self._seen().paused:
             return
         seat = game.current_seat
         if seat is None:
@@ -336,18 +341,18 @@ class TableScreen(Screen[None]):
         if not self.session.is_human(seat):
             self._thinking = True
             self.refresh_table()
-            self._think(seat, len(game.log))
+            self._think(seat, self.session.seq)
         elif seat != self.viewer:
             self._pass_keyboard(seat)
 
     @work(thread=True, exclusive=True, group="bot")
-    def _think(self, seat: str, log_length: int) -> None:
+    def _think(self, seat: str, seq: int) -> None:
         action = self.session.decide(seat)
-        self.app.call_from_thread(self._bot_acts, action, log_length)
+        self.app.call_from_thread(self._bot_acts, action, seq)
 
-    def _bot_acts(self, action: ActionModel, log_length: int) -> None:
+    def _bot_acts(self, action: ActionModel, seq: int) -> None:
         self._thinking = False
-        if len(self.session.game.log) != log_length or self.session.game.state.paused:
+        if self.session.seq != seq or self._seen().paused:
             self.session.catch_up()  # the facilitator acted meanwhile: the bot forgets its decision
             self.advance()  # and thinks again from the new state
             return
@@ -392,18 +397,18 @@ class TableScreen(Screen[None]):
     def _tick(self) -> None:
         """The phase timer: counts while the game is not paused, and warns once when time is up."""
         now = time.monotonic()
-        state = self.session.game.state
-        key = (state.round, state.phase)
+        view = self._seen()
+        key = (view.round, view.phase)
         if key != self._phase_key:
             self._phase_key, self._phase_time, self._warned = key, 0.0, False
-        elif not state.paused:
+        elif not view.paused:
             self._phase_time += now - self._ticked
         self._ticked = now
         if self.time_limit and self._phase_time >= self.time_limit * 60 and not self._warned:
             self._warned = True
             self.notify("Time is up for this phase. The facilitator may end it (f).", severity="warning")
         status = self.query_one("#status", Static)
-        status.update(self._status(self.session.game.view(self.viewer or self.session.humans[0])))
+        status.update(self._status(view))
 
     # --- keys ----------------------------------------------------------------------------
 
@@ -418,20 +423,20 @@ class TableScreen(Screen[None]):
             if action.type == "pass":  # type: ignore[attr-defined]
                 self.act(action)
                 return
-        phase = PHASES.get(self.session.game.state.phase, "this")
+        phase = PHASES.get(self._seen().phase, "this")
         self.notify(f"Passing is not a move in the {phase} phase: choose one of Your moves.", severity="warning")
 
     def _my_turn(self, doing: str) -> str | None:
         """The viewer, if it is their turn; else None, having said why not (a pause, the end, or
         whose turn it is, `doing` waiting for the viewer's own)."""
-        game = self.session.game
-        seat = game.current_seat
-        if game.state.paused:
+        view = self._seen()
+        seat = view.turn
+        if view.paused:
             self.notify("The game is paused: the facilitator resumes it (f).", severity="warning")
             return None
         if self.viewer is not None and seat == self.viewer:
             return seat
-        if game.is_over or seat is None:
+        if view.phase == "game_over" or seat is None:
             self.notify("The game is over.", severity="warning")
         else:
             self.notify(
@@ -483,7 +488,7 @@ class TableScreen(Screen[None]):
         if not self._bots():
             self.notify("No bot sits at this table: ask the people around it.", severity="warning")
             return
-        if self.session.game.state.phase != "negotiation":
+        if self._seen().phase != "negotiation":
             self.notify("Bots answer proposals in the negotiation phase: ask them then.", severity="warning")
             return
         self.app.push_screen(AskDialog(self.session, viewer), lambda seat: self._asked(viewer, seat))
@@ -492,13 +497,13 @@ class TableScreen(Screen[None]):
         from negotiate.tui.composer import ComposerScreen
         from negotiate.tui.dialogs import AnswerDialog
 
-        if seat is None or self.viewer != viewer or self.session.game.current_seat != viewer:
+        if seat is None or self.viewer != viewer or self.session.board.current_seat != viewer:
             return
         answer = self.session.ask(seat, viewer)
         self._show_messages(self._view)
 
         def load(yes: bool | None) -> None:
-            if yes and answer.package is not None and self.session.game.current_seat == viewer:
+            if yes and answer.package is not None and self.session.board.current_seat == viewer:
                 self.app.push_screen(ComposerScreen(self.session, viewer, package=answer.package), self.act)
 
         self.app.push_screen(AnswerDialog(self.session, answer), load)
