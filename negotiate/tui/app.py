@@ -7,7 +7,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from negotiate.content import Content
-from negotiate.tui.session import Session
+from negotiate.tui.session import Sitting
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -22,10 +22,19 @@ class NegotiateApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
-    def __init__(self, content: Content, session: Session | None = None, bot_delay: float = 0.6):
+    def __init__(
+        self,
+        content: Content,
+        session: Sitting | None = None,
+        bot_delay: float = 0.6,
+        join: tuple[str, str | None] | None = None,
+    ):
+        """`join`: the server's address and a seat's join code (None: asked for), to play at a
+        server's table instead of at this computer."""
         super().__init__()
         self.content = content
         self.first_session = session
+        self.join = join
         self.bot_delay = bot_delay
         """Seconds a bot's move stays on screen before the next one (any key skips it)."""
 
@@ -33,18 +42,22 @@ class NegotiateApp(App[None]):
         self.theme = DARK
         if self.first_session is not None:
             self.begin(self.first_session)
+        elif self.join is not None:
+            from negotiate.tui.remote import JoinScreen
+
+            self.push_screen(JoinScreen(*self.join))
         else:
             from negotiate.tui.start import StartScreen
 
             self.push_screen(StartScreen())
 
-    def begin(self, session: Session) -> None:
+    def begin(self, session: Sitting) -> None:
         """Sit down at the table of this session (from the start screen, a save, or the CLI)."""
         from negotiate.tui.table import TableScreen
 
         self.push_screen(TableScreen(session))
 
-    def finish(self, session: Session) -> None:
+    def finish(self, session: Sitting) -> None:
         """The game is over: show the end screen in place of the table."""
         from negotiate.tui.end import EndScreen
 

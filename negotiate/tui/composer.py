@@ -21,7 +21,7 @@ from negotiate.engine.state import TermOffer
 from negotiate.tui.dialogs import Confirm
 from negotiate.tui.marks import Checkbox, SelectionList
 from negotiate.tui.preview import foresight, preview
-from negotiate.tui.session import Session
+from negotiate.tui.session import Sitting
 from negotiate.tui.words import counted, offer_line
 
 FORUMS = [("bilateral", "bilateral"), ("regional", "regional"), ("global", "global")]
@@ -42,7 +42,7 @@ class ComposerScreen(ModalScreen[ActionModel | None]):
         Binding("delete,backspace", "drop_term", "Remove term", show=False),
     ]
 
-    def __init__(self, session: Session, seat: str, counter: int | None = None, package: DealSpec | None = None):
+    def __init__(self, session: Sitting, seat: str, counter: int | None = None, package: DealSpec | None = None):
         super().__init__()
         self.session, self.seat, self.counter = session, seat, counter
         self.table = session.table

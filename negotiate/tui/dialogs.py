@@ -17,7 +17,7 @@ from negotiate.engine import ActionModel
 from negotiate.engine.actions import InjectShock, SendMessage, SidePayment
 from negotiate.engine.deals import describe
 from negotiate.tui import saves
-from negotiate.tui.session import Session
+from negotiate.tui.session import Sitting
 
 
 class PrivacyScreen(ModalScreen[None]):
@@ -122,7 +122,7 @@ class ActionDialog(ModalScreen[ActionModel | None]):
 
     BINDINGS = [Binding("escape", "dismiss", "Cancel")]
 
-    def __init__(self, session: Session, seat: str):
+    def __init__(self, session: Sitting, seat: str):
         super().__init__()
         self.session = session
         self.seat = seat
@@ -217,7 +217,7 @@ class AskDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss", "Cancel")]
 
-    def __init__(self, session: Session, seat: str):
+    def __init__(self, session: Sitting, seat: str):
         super().__init__()
         self.session = session
         self.seat = seat
@@ -252,7 +252,7 @@ class AnswerDialog(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "dismiss(False)", "Close"), Binding("l", "load", "Load into the composer")]
 
-    def __init__(self, session: Session, answer: Answer):
+    def __init__(self, session: Sitting, answer: Answer):
         super().__init__()
         self.session = session
         self.answer = answer
@@ -288,7 +288,7 @@ class PinDialog(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Sitting):
         super().__init__()
         self.session = session
 
@@ -314,7 +314,7 @@ class FacilitatorMenu(ModalScreen[ActionModel | int | None]):
 
     BINDINGS = [Binding("escape", "dismiss", "Close")]
 
-    def __init__(self, session: Session, minutes: int):
+    def __init__(self, session: Sitting, minutes: int):
         super().__init__()
         self.session = session
         self.minutes = minutes
@@ -380,7 +380,7 @@ class SaveDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "dismiss", "Cancel")]
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Sitting):
         super().__init__()
         self.session = session
 

@@ -19,7 +19,7 @@ from negotiate.content.schema import GOVERNANCE_LEVELS
 from negotiate.engine import Event, SeatView
 from negotiate.engine.scoring import ScoreLine
 from negotiate.tui import saves
-from negotiate.tui.session import Session
+from negotiate.tui.session import Sitting
 from negotiate.tui.words import counted, deal_line, figure
 
 SOURCES = ("objective", "agenda", "milestone", "collapse")
@@ -38,20 +38,20 @@ WORLD = "world"
 # --- the debrief in words: pure functions of the session -------------------------------------
 
 
-def final(session: Session) -> SeatView:
+def final(session: Sitting) -> SeatView:
     """The game's end as a person's seat sees it (the first seat's at a table of bots): every
     agenda is revealed by then, so any seat's view has all the debrief shows."""
     return session.board.view((session.humans or session.table.order)[0])
 
 
-def ranking(session: Session) -> list[tuple[int, str]]:
+def ranking(session: Sitting) -> list[tuple[int, str]]:
     """(rank, seat) from the highest final score down; equal scores share a rank."""
     scores = final(session).scores
     seats = sorted(session.table.order, key=lambda seat: -scores[seat])
     return [(1 + sum(scores[other] > scores[seat] for other in seats), seat) for seat in seats]
 
 
-def player(session: Session, seat: str) -> str:
+def player(session: Sitting, seat: str) -> str:
     """Who played a seat: "person", or the bot's personality:level."""
     spec = session.seating[seat]
     return "person" if spec is None else str(spec)
@@ -62,7 +62,7 @@ def by_source(lines: list[ScoreLine]) -> dict[str, float]:
     return {source: sum(line.points for line in lines if line.source == source) for source in SOURCES}
 
 
-def outcome(session: Session) -> Text:
+def outcome(session: Sitting) -> Text:
     """The result in one line, then the world it ended in: crisis by year, governance, deals."""
     table, view = session.table, final(session)
     crisis = table.scenario.global_tracks["crisis"]
@@ -98,7 +98,7 @@ def outcome(session: Session) -> Text:
     return text
 
 
-def breakdown(session: Session, seat: str) -> Group:
+def breakdown(session: Sitting, seat: str) -> Group:
     """A seat's full score: who played it, its objective and agenda, and every line of points."""
     table, view = session.table, final(session)
     kind = table.types[seat]
@@ -122,7 +122,7 @@ def breakdown(session: Session, seat: str) -> Group:
     return Group(grid, Text(""), head)
 
 
-def timeline(session: Session) -> Grid:
+def timeline(session: Sitting) -> Grid:
     """Year by year: the trend and shock that struck, and the deals that came into force, failed
     at ratification or were suspended. Marks and words, not colour alone, tell them apart."""
     table, view = session.table, final(session)
@@ -167,7 +167,7 @@ def _last_news(events: list[Event], deal_id: int) -> Event:
     return [e for e in events if e.kind == "deal" and named.search(e.text)][-1]
 
 
-def charts(session: Session) -> list[tuple[str, str]]:
+def charts(session: Sitting) -> list[tuple[str, str]]:
     """The charts to choose from, as (title, key): the world, then each seat track in play."""
     table = session.table
     tracks: dict[str, str] = {}
@@ -177,7 +177,7 @@ def charts(session: Session) -> list[tuple[str, str]]:
     return [("World: the global tracks", WORLD)] + [(f"Seats: {label}", track) for track, label in tracks.items()]
 
 
-def series(session: Session, chart: str) -> dict[str, list[int]]:
+def series(session: Sitting, chart: str) -> dict[str, list[int]]:
     """A chart's lines, by label: one value per round played, at the round's end. The world
     chart has a line where crisis pressure collapses the system."""
     table, history = session.table, final(session).history
@@ -270,7 +270,7 @@ class EndScreen(Screen[None]):
         Binding("escape", "close_save", "Close", show=False),
     ]
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Sitting):
         super().__init__()
         self.session = session
         self.choices = charts(session)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeGuard
@@ -58,6 +58,54 @@ class Board(Protocol):
     def events_for(self, seat: str | None) -> list[Event]: ...
 
 
+class Sitting(Protocol):
+    """A game as the screens play it: a `Session` at this computer, or a seat's session at a
+    server's table (`negotiate.tui.remote.RemoteSession`). No screen is written twice."""
+
+    remote: bool
+    """True at a server's table: bots play there, the facilitator steers there, the server saves."""
+    lock: str | None
+
+    @property
+    def board(self) -> Board: ...
+
+    @property
+    def table(self) -> Table: ...
+
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def seating(self) -> dict[str, BotSpec | None]: ...
+
+    @property
+    def humans(self) -> list[str]: ...
+
+    def is_human(self, seat: str | None) -> TypeGuard[str]: ...
+
+    def moved(self) -> set[str]: ...
+
+    def bot_to_move(self) -> str | None: ...
+
+    def decide(self, seat: str) -> ActionModel: ...
+
+    def catch_up(self) -> None: ...
+
+    def apply(self, action: ActionModel) -> list[Event]: ...
+
+    def take_back(self) -> int: ...
+
+    def ask(self, seat: str, asker: str) -> Answer: ...
+
+    def answers_to(self, asker: str) -> list[Asked]: ...
+
+    def unlocks(self, pin: str) -> bool: ...
+
+    def save_now(self, path: Path | None = None) -> None: ...
+
+    def watch(self, changed: Callable[[], None], refused: Callable[[str], None]) -> None: ...
+
+
 @dataclass(frozen=True)
 class Asked:
     """A bot's answer to a person's question "what would you accept from me?", and the round
@@ -71,6 +119,8 @@ class Asked:
 class Session:
     """One game being played: which seats are people, the bots for the others, and where the
     game autosaves (atomically, after every action) if anywhere."""
+
+    remote = False
 
     def __init__(
         self,
@@ -203,6 +253,9 @@ class Session:
         if target is not None:
             target.parent.mkdir(parents=True, exist_ok=True)
             write_save(self.game, target, self.labels(), self.lock)
+
+    def watch(self, changed: Callable[[], None], refused: Callable[[str], None]) -> None:
+        """Nothing moves the game but this screen's moves and bots: there is nothing to watch."""
 
     def catch_up(self) -> None:
         """Make the bots afresh, with the memory of the game so far that their seats would have:

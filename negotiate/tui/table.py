@@ -25,7 +25,7 @@ from negotiate.engine.actions import Counter, Propose, SidePayment, Undo, actor
 from negotiate.engine.state import Deal
 from negotiate.tui import panels
 from negotiate.tui.preview import Preview, foresight, preview
-from negotiate.tui.session import Session
+from negotiate.tui.session import Sitting
 from negotiate.tui.words import PHASE_HELP, PHASES, action_line, counted, leverage, now_text
 
 COMPOSE, COUNTER, PAY, MESSAGE, ASK = "compose", "counter:", "pay", "message", "ask"
@@ -53,7 +53,7 @@ class TableScreen(Screen[None]):
         Binding("5", "tab('log')", "Log", show=False),
     ]
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Sitting):
         super().__init__()
         self.session = session
         self.viewer: str | None = self._first_viewer()
@@ -110,6 +110,15 @@ class TableScreen(Screen[None]):
         self.query_one("#moves", OptionList).focus()
         self.refresh_table()
         self.call_after_refresh(self.advance)
+        self.session.watch(self._moved_elsewhere, self._refused)
+
+    def _moved_elsewhere(self) -> None:
+        """The table moved on at the server: draw it anew, and let the game go on."""
+        self.refresh_table()
+        self.advance()
+
+    def _refused(self, reason: str) -> None:
+        self.notify(reason, title="Not allowed", severity="error")
 
     def on_screen_resume(self) -> None:
         if self.session.board.is_over:  # it ended while the rulebook or help was open
@@ -174,7 +183,7 @@ class TableScreen(Screen[None]):
             if phase != list(PHASES)[-1]:
                 text.append("›", style="dim")
         turn = Text(" ")
-        seat = view.turn
+        seat = self.session.board.current_seat
         if view.paused:
             turn.append("PAUSED by the facilitator (f to resume)", style="bold yellow")
         elif view.phase == "game_over":
@@ -183,9 +192,13 @@ class TableScreen(Screen[None]):
             who = "Your turn" if seat == self.viewer else f"{table.name(seat)} to play"
             turn.append(f"▶ {who} ({table.name(seat)}): ", style="bold green")
             turn.append(PHASE_HELP.get(view.phase, ""))
-        elif seat is not None:
-            spec = self.session.seating[seat]
+        elif seat is not None and (spec := self.session.seating[seat]) is not None and not self.session.remote:
             turn.append(f"… {table.name(seat)} ({spec} bot) is thinking — space skips the wait", style="italic")
+        elif seat is not None:
+            who = "a person" if spec is None else f"a {spec} bot"
+            turn.append(f"… waiting for {table.name(seat)} ({who}) to play", style="italic")
+        elif self.session.remote:
+            turn.append("… waiting for the table to start: every seat joins, or the facilitator starts it", style="italic")
         counters = Text()
         if view.phase == "negotiation":
             counters.append(f"   beats left {view.beats_left}", style="dim")
@@ -338,12 +351,13 @@ class TableScreen(Screen[None]):
         seat = game.current_seat
         if seat is None:
             return
-        if not self.session.is_human(seat):
+        if seat == self.session.bot_to_move():
             self._thinking = True
             self.refresh_table()
             self._think(seat, self.session.seq)
-        elif seat != self.viewer:
+        elif self.session.is_human(seat) and seat != self.viewer:
             self._pass_keyboard(seat)
+        # else another device plays the seat, at a server's table: its move comes as an update
 
     @work(thread=True, exclusive=True, group="bot")
     def _think(self, seat: str, seq: int) -> None:
@@ -482,6 +496,8 @@ class TableScreen(Screen[None]):
         Not a move: the game does not change."""
         from negotiate.tui.dialogs import AskDialog
 
+        if self._elsewhere("Asking a bot is for solo play, where the bots play on this computer."):
+            return
         viewer = self._my_turn("ask a bot")
         if viewer is None:
             return
@@ -508,8 +524,17 @@ class TableScreen(Screen[None]):
 
         self.app.push_screen(AnswerDialog(self.session, answer), load)
 
+    def _elsewhere(self, why: str) -> bool:
+        """At a server's table, say why something is not done here."""
+        if self.session.remote:
+            self.notify(why, severity="warning")
+        return self.session.remote
+
     def action_facilitator(self) -> None:
         from negotiate.tui.dialogs import FacilitatorMenu
+
+        if self._elsewhere("At a class table the facilitator steers from the server (pause, timer, undo)."):
+            return
 
         def chosen(choice: ActionModel | int | None) -> None:
             if isinstance(choice, int):
@@ -535,6 +560,8 @@ class TableScreen(Screen[None]):
     def action_save(self) -> None:
         from negotiate.tui.dialogs import SaveDialog
 
+        if self._elsewhere("The server keeps this game; the facilitator exports it (negotiate class export)."):
+            return
         self.app.push_screen(SaveDialog(self.session))
 
     def action_leave(self) -> None:
@@ -588,7 +615,7 @@ class GameLog(RichLog):
         self._written = len(self.texts)
 
 
-def event_line(session: Session, event: Event) -> Text:
+def event_line(session: Sitting, event: Event) -> Text:
     """One line of the log: the year, then what happened; bots' reasons dimmed and indented."""
     year = session.table.year(event.round)
     if event.kind == "reason":
