@@ -13,11 +13,12 @@ import logging
 import os
 import random
 import secrets
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import aiohttp
 from platformdirs import user_data_dir
@@ -45,6 +46,10 @@ log = logging.getLogger("negotiate.client")
 DEFAULT_URL = "http://127.0.0.1:8765"
 BACKOFF = (0.2, 0.5, 1.0, 2.0, 5.0)
 """Seconds between tries to reconnect (the last one repeats)."""
+TIMING = "NEGOTIATE_TIMING"
+"""An environment variable: a folder where each seat's link notes, one JSON line per event in
+TABLE-SEAT.jsonl, when it sends an action and when an answer or update arrives (wall clock in
+nanoseconds, comparable across processes on one machine). For benchmarks/bench_class.py."""
 
 
 def data_folder() -> Path:
@@ -109,6 +114,7 @@ class SeatLink:
         self._task: asyncio.Task[None] | None = None
         self._first: asyncio.Future[None] | None = None
         self.closed = False
+        self._timing: TextIO | None = None
 
     # --- what the seat knows ---------------------------------------------------------------
 
@@ -140,6 +146,9 @@ class SeatLink:
 
     async def close(self) -> None:
         self.closed = True
+        if self._timing is not None:
+            self._timing.close()
+            self._timing = None
         if self._task is not None:
             self._task.cancel()
             try:
@@ -179,12 +188,19 @@ class SeatLink:
             self._ws = ws
             await ws.send_str(dump(Hello(code=self.code, since=self.seq)))
             async for message in ws:
+                arrived = time.time_ns()
                 if message.type != aiohttp.WSMsgType.TEXT:
                     break
                 try:
-                    self._take(read_server(message.data))
+                    taken = read_server(message.data)
+                    self._take(taken)
                 except ProtocolError as exc:
                     log.warning("a message from the server cannot be read: %s", exc)
+                else:
+                    if isinstance(taken, (Snapshot, Update)):
+                        self._note("update", seq=taken.seq, t=arrived)
+                    elif isinstance(taken, (Ack, Reject)):
+                        self._note(taken.type, id=taken.id, seq=getattr(taken, "seq", None), t=arrived)
                 if not self.connected and self.snapshot is not None:
                     self.connected = True
                     for act in list(self._unsent.values()):  # sent before the drop: the same ids, answered once
@@ -227,6 +243,16 @@ class SeatLink:
             )
         self.table = table_for(self.content, _shortened(self.content.scenario(snapshot.scenario), snapshot.rounds))
 
+    def _note(self, kind: str, **fields: Any) -> None:
+        """With $NEGOTIATE_TIMING set to a folder, note an event there (see TIMING)."""
+        folder = os.environ.get(TIMING)
+        if not folder or self.snapshot is None:
+            return
+        if self._timing is None:
+            path = Path(folder) / f"{self.snapshot.table}-{self.snapshot.seat}.jsonl"
+            self._timing = path.open("a", encoding="utf-8", buffering=1)
+        self._timing.write(json.dumps({"kind": kind, **fields}) + "\n")
+
     # --- acting ----------------------------------------------------------------------------
 
     async def act(self, action: ActionModel) -> Ack | Reject:
@@ -236,6 +262,7 @@ class SeatLink:
         answer: asyncio.Future[Ack | Reject] = asyncio.get_running_loop().create_future()
         self.pending[act.id] = answer
         self._unsent[act.id] = act
+        self._note("send", id=act.id, seq_before=self.seq, t=time.time_ns())
         if self._ws is not None and self.connected:
             try:
                 await self._ws.send_str(dump(act))
