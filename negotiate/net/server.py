@@ -209,11 +209,15 @@ class Server:
         while (message := await device.outbox.get()) is not None:
             try:
                 await asyncio.wait_for(ws.send_str(message), SEND_WITHIN)
-            except (TimeoutError, ConnectionError, RuntimeError):
+            except TimeoutError:
                 log.warning("dropping %s at %s: it does not read its messages", device.seat, device.address)
                 device.dropped = True
                 if request.transport is not None:
                     request.transport.abort()
+                return
+            except (ConnectionError, RuntimeError):  # it left while a message was on its way
+                log.info("%s at %s has gone", device.seat, device.address)
+                device.dropped = True
                 return
         if not ws.closed:
             try:
