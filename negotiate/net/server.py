@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import secrets
+import socket
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
@@ -389,12 +390,12 @@ async def run(
     """Serve until cancelled; with `web_port`, browsers get the terminal game there too."""
     token, where = facilitator_token()
     server = Server(store, content, token)
-    url = f"http://{host}:{port}"
-    if web_port is not None:
-        server.web = f"http://{host}:{web_port}"
+    seen_as = _reachable(host)
+    url = f"http://{seen_as}:{port}"
     runners = [web.AppRunner(server.app(), access_log=None)]
     if web_port is not None:
-        runners.append(web.AppRunner(await _browser_seats(url, host, web_port, content), access_log=None))
+        server.web = browsers = f"http://{seen_as}:{web_port}"
+        runners.append(web.AppRunner(await _browser_seats(url, host, web_port, browsers, content), access_log=None))
     for runner, at in zip(runners, (port, web_port)):
         await runner.setup()
         await web.TCPSite(runner, host, at).start()
@@ -409,7 +410,20 @@ async def run(
             await runner.cleanup()
 
 
-async def _browser_seats(url: str, host: str, port: int, content: Content) -> web.Application:
+def _reachable(host: str) -> str:
+    """The address others reach a server at that listens on `host`: for every interface, this
+    machine's address on its network (found without sending anything)."""
+    if host not in ("0.0.0.0", "::", ""):
+        return host
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))  # a datagram socket sends nothing on connect
+            return str(probe.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+
+
+async def _browser_seats(url: str, host: str, port: int, public: str, content: Content) -> web.Application:
     """textual-serve's app: each browser tab runs `negotiate join URL` (the student types the
     code: a tab cannot pass it in its address)."""
     import shlex
@@ -419,5 +433,7 @@ async def _browser_seats(url: str, host: str, port: int, content: Content) -> we
 
     folder = ["--content", str(content.root)] if Path(content.root) != Path(shipped_root()) else []
     command = shlex.join([sys.executable, "-m", "negotiate", *folder, "join", url])
-    seats = TextualServer(command, host=host, port=port, title="negotiate")
-    return await seats._make_app()  # its own `serve` runs a loop of its own; this one serves beside ours
+    seats = TextualServer(command, host=host, port=port, title="negotiate", public_url=public)
+    app = await seats._make_app()  # its own `serve` runs a loop of its own; this one serves beside ours
+    app.on_startup.clear()  # where it prints its banner: `run` says where browsers play
+    return app
