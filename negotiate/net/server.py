@@ -74,6 +74,8 @@ class Server:
         self.content = content
         self.token = token
         self.hosts: dict[str, Host] = {}
+        self.url: str | None = None
+        """The address others reach this server at, as `run` found it."""
         self.web: str | None = None
         """The address where browsers play, if they do."""
         self.wrong: dict[str, deque[float]] = defaultdict(deque)
@@ -293,6 +295,7 @@ class Server:
             "title": table.scenario.name,
             "seats": {s: {"name": table.name(s), "role": table.types[s].name} for s in table.order},
             "tables": out,
+            "url": self.url or f"http://{request.host}",
             "web": self.web,
         }
 
@@ -391,7 +394,7 @@ async def run(
     token, where = facilitator_token()
     server = Server(store, content, token)
     seen_as = _reachable(host)
-    url = f"http://{seen_as}:{port}"
+    server.url = url = f"http://{seen_as}:{port}"
     runners = [web.AppRunner(server.app(), access_log=None)]
     if web_port is not None:
         server.web = browsers = f"http://{seen_as}:{web_port}"
