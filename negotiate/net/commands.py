@@ -110,7 +110,8 @@ def _new(args: argparse.Namespace, content: Content) -> int:
         for seat, code in t["seats"].items()
     ]
     sheet = args.sheet or Path(f"class-{made['class']}.html")
-    write_sheet(sheet, made["class"], made["title"], args.server, cards, made.get("web"))
+    url = made.get("url") or args.server  # where students reach it, which may not be where this command did
+    write_sheet(sheet, made["class"], made["title"], url, cards, made.get("web"))
     if args.json:
         print(
             json.dumps(
@@ -125,7 +126,7 @@ def _new(args: argparse.Namespace, content: Content) -> int:
             print(f"  {made['seats'][seat]['name']:<34} {code}")
     print(f"\nseat cards to print: {sheet}")
     print(
-        f"students join with: negotiate join {args.server} CODE"
+        f"students join with: negotiate join {url} CODE"
         + (f"  (or in a browser: {made['web']})" if made.get("web") else "")
     )
     print(f"when they have joined: negotiate class start {made['class']}  (bots take the empty seats)")
