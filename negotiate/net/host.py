@@ -19,7 +19,7 @@ from typing import Any
 
 from negotiate.bots import Bot, BotSpec, resumed_bots
 from negotiate.content import Content
-from negotiate.engine import ActionModel, Game
+from negotiate.engine import ActionModel, Game, IllegalAction
 from negotiate.engine.actions import Undo, actor, parse_action
 from negotiate.engine.save import digest, to_save
 from negotiate.net.protocol import Ack, Message, Reject, ScoreItem, Snapshot, Update
@@ -336,7 +336,15 @@ class Host:
             if bot is None or seat is None:
                 return
             view, legal = self.game.view(seat), self.game.legal_actions(seat)
-            action = await loop.run_in_executor(None, bot.decide, view, legal)
-            if seat in self.joined:  # a person took the seat while its bot thought
-                continue
-            self._commit(action, seat, None)
+            try:
+                action = await loop.run_in_executor(None, bot.decide, view, legal)
+                if seat in self.joined:  # a person took the seat while its bot thought
+                    continue
+                problem = self.game.check(action)
+                if problem is not None:
+                    raise IllegalAction(problem)
+                self._commit(action, seat, None)
+            except Exception:  # a bot's defect must not stop the table: the seat waits, and it is logged
+                log.exception("table %s: the bot playing %s failed; the seat waits for a person", self.id, seat)
+                self.bots.pop(seat, None)
+                return
