@@ -433,3 +433,76 @@ def test_a_class_plays_to_its_end_on_postgresql(schema: str, tmp_path: Path) -> 
         assert log and [e.seq for e in log] == list(range(1, len(log) + 1))
     finally:
         kept.close()
+
+
+def _serve(port: int, store: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """`negotiate serve` in a subprocess, once it listens (its output drained in a thread)."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "negotiate", "serve", "--port", str(port), "--store", store],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert server.stdout is not None
+    said = server.stdout.readline()
+    assert f"table server at http://127.0.0.1:{port}" in said, said
+    threading.Thread(target=server.stdout.read, daemon=True).start()
+    return server
+
+
+def test_two_processes_serve_a_class_and_one_goes_on_when_the_other_dies(schema: str, tmp_path: Path) -> None:
+    from negotiate.net.client import call
+
+    env = {**os.environ, "NEGOTIATE_DATA": str(tmp_path / "data"), "NEGOTIATE_TOKEN": "x"}
+    store = f"{POSTGRES}?schema={schema}"
+    a_port, b_port = _free_port(), _free_port()
+    a_url, b_url = f"http://127.0.0.1:{a_port}", f"http://127.0.0.1:{b_port}"
+    a, b = _serve(a_port, store, env), _serve(b_port, store, env)
+    seats: list[subprocess.Popen[str]] = []
+    try:
+        made = json.loads(
+            _negotiate(
+                *("class", "new", "--server", a_url, "--scenario", "classroom", "--tables", "2", "--seed", "3"),
+                *("--bots", "none", "--json", "--sheet", str(tmp_path / "sheet.html")),
+                env=env,
+            )
+        )
+        tables = [t["table"] for t in made["tables"]]
+        assert [t["table"] for t in call(b_url, "GET", "/api/status", token="x")["tables"]] == tables  # A's, from B
+        seats = [  # every seat joins through B, which passes it on to A
+            subprocess.Popen(
+                [sys.executable, "-m", "negotiate", "join", b_url, code, "--bot", "pragmatist"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for t in made["tables"]
+            for code in t["seats"].values()
+        ]
+        for _ in range(400):
+            playing = call(b_url, "GET", "/api/status", token="x")["tables"]
+            if all(t["started"] and len(t["connected"]) == 4 for t in playing):
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError(f"the seats did not all join: {playing}")
+        a.kill()  # mid-game: B takes A's tables over, and the seats join again, at B
+        a.wait()
+        assert not any(t["finished"] for t in playing)
+        for seat in seats:
+            out, err = seat.communicate(timeout=60)
+            assert seat.returncode == 0, err
+            assert "the game is over" in out
+        status = call(b_url, "GET", "/api/status", token="x")["tables"]
+        assert [t["table"] for t in status] == tables and all(t["finished"] for t in status)
+        _negotiate("class", "export", "--server", b_url, made["class"], str(tmp_path / "out"), env=env)
+        for t in status:
+            replayed = _negotiate("replay", str(tmp_path / "out" / f"{t['table']}.json"), env=env)
+            assert f"digest {t['digest']}" in replayed
+    finally:
+        for process in [*seats, a, b]:
+            if process.poll() is None:
+                process.kill()
+                process.wait()

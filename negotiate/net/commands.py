@@ -30,6 +30,12 @@ def add_parsers(sub: argparse._SubParsersAction, whole: Any, at_least_one: Any) 
         help=f"a SQLite file, or postgresql://... (default: {STORE_NAME} in the data folder)",
     )
     serve.add_argument("--web", action="store_true", help="also serve the seats to browsers (on PORT+1)")
+    serve.add_argument(
+        "--advertise",
+        metavar="URL",
+        help="with other server processes on one PostgreSQL store: the address they send this one's "
+        "seats to (default: http://HOST:PORT)",
+    )
 
     klass = sub.add_parser("class", help="the facilitator's commands: make a class, start it, see it, export it")
     verbs = klass.add_subparsers(dest="verb", metavar="VERB", required=True)
@@ -78,7 +84,9 @@ def cmd_serve(args: argparse.Namespace, content: Content) -> int:
     store = open_store(where)
     web_port = args.port + 1 if args.web else None
     try:
-        asyncio.run(run(args.host, args.port, store, content, lambda text: print(text, flush=True), web_port))
+        asyncio.run(
+            run(args.host, args.port, store, content, lambda text: print(text, flush=True), web_port, args.advertise)
+        )
     except OSError as exc:
         print(f"negotiate: cannot serve at {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -7,6 +7,13 @@ facilitator's commands over HTTP behind a token.
     GET  /api/status                   every table: round, phase, turn, devices, digest
     GET  /api/classes/{id}/export      every table of a class as save data
     POST /api/tables/{id}/act          a facilitator's action at a table: {action}
+
+Several processes may serve one store (PostgreSQL): each table is owned by one of them at a time
+(the store's advisory lock), which claims it with its address. A seat that reaches another process
+is passed on to the owner, message by message; the facilitator's commands are asked of every
+owner and their answers put together (`?here=1` / `"here": true`: this process's tables only).
+Every few seconds each process lets go of the tables it lost and takes those nobody owns (their
+process died), so their bots play on and their seats can join again.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from aiohttp import WSMsgType, web
 
 from negotiate.bots import LineupError, parse_lineup
@@ -52,6 +60,8 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I,
 CODE_LENGTH = 10
 """Characters in a join code: 50 bits."""
 MAX_TABLES = 50
+WATCH = 5.0
+"""Seconds between a process's looks for tables it lost, or that nobody owns."""
 
 
 def new_code() -> str:
@@ -69,8 +79,12 @@ def code_hash(code: str) -> str:
 class Server:
     """Every table in the store, with their hosts, and the ways in."""
 
-    def __init__(self, store: Store, content: Content, token: str):
+    def __init__(self, store: Store, content: Content, token: str, address: str | None = None):
         self.store = store
+        self.address = address
+        """Where the other processes send this one's seats and commands (None: nowhere)."""
+        self._running = False
+        self._watch: asyncio.Task[None] | None = None
         self.content = content
         self.token = token
         self.hosts: dict[str, Host] = {}
@@ -81,7 +95,28 @@ class Server:
         self.wrong: dict[str, deque[float]] = defaultdict(deque)
         self.wrong_codes_here = WRONG_CODES_HERE
         for record in store.tables():
-            self.hosts[record.id] = Host(record, self._content_of(record.class_id), store)
+            self._adopt(record)
+
+    def _adopt(self, record: TableRecord) -> Host | None:
+        """Serve a table here, unless another process owns it: own it, say where, load its game."""
+        host = self.hosts.get(record.id)
+        if host is not None or not self.store.own(record.id):
+            return host
+        if self.address is not None:
+            self.store.claim(record.id, self.address)
+        host = self.hosts[record.id] = Host(record, self._content_of(record.class_id), self.store)
+        if self._running:
+            host.run()
+        log.info("table %s: served here", record.id)
+        return host
+
+    def _local(self, table_id: str) -> Host | None:
+        """The table's host if this process serves it, or takes it now (nobody else owns it)."""
+        host = self.hosts.get(table_id)
+        if host is None and table_id not in self.store.owners():
+            record = next((r for r in self.store.tables() if r.id == table_id), None)
+            host = self._adopt(record) if record is not None else None
+        return host
 
     def _content_of(self, class_id: str) -> Content:
         saved = self.store.content(class_id)
@@ -106,13 +141,34 @@ class Server:
         return app
 
     async def _run_tables(self, _: web.Application) -> None:
+        self._running = True
         for host in self.hosts.values():
             host.run()
+        self._watch = asyncio.get_running_loop().create_task(self._watch_tables(), name="watch tables")
 
     async def _stop_tables(self, _: web.Application) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
         for host in self.hosts.values():
             await host.stop()
         self.store.close()
+
+    async def _watch_tables(self) -> None:
+        """Let go of the tables this process lost (its hold on the database went: another may own
+        them now), and take those nobody owns, so that their bots play on."""
+        while True:
+            await asyncio.sleep(WATCH)
+            try:
+                held = self.store.held()
+                for table_id in [t for t in self.hosts if t not in held]:
+                    log.warning("table %s: lost to another process; its seats will join there", table_id)
+                    await self.hosts.pop(table_id).stop()
+                owned = self.store.owners()
+                for record in self.store.tables():
+                    if record.id not in self.hosts and record.id not in owned:
+                        self._adopt(record)
+            except Exception:  # the database may be away for a while: look again later
+                log.exception("could not check which tables this process owns")
 
     async def home(self, _: web.Request) -> web.Response:
         return web.Response(
@@ -160,10 +216,17 @@ class Server:
             await self._refuse(ws, address, f"too many wrong codes from {address}: wait a minute")
             return None, None
         found = self.store.seat_of(code_hash(hello.code))
-        host = self.hosts.get(found[0]) if found else None
-        if found is None or host is None:
+        if found is None:
             self.wrong[address].append(time.monotonic())
             await self._refuse(ws, address, f"no seat has the code {hello.code!r}: check it with your teacher")
+            return None, None
+        host = self._local(found[0])
+        if host is None:
+            where = self.store.owners().get(found[0])
+            if where is None or where == self.address:  # owned, not claimed yet: the client tries again
+                await self._refuse(ws, address, f"table {found[0]} is moving to another server: wait", fatal=False)
+            else:
+                await self._proxy(ws, message.data, where, found[0])
             return None, None
         device = Device(found[1], address)
         host.join(device, hello.since)
@@ -176,9 +239,45 @@ class Server:
             tries.popleft()
         return len(tries) >= (self.wrong_codes_here if _here(address) else WRONG_CODES)
 
-    async def _refuse(self, ws: web.WebSocketResponse, address: str, reason: str) -> None:
+    async def _refuse(self, ws: web.WebSocketResponse, address: str, reason: str, fatal: bool = True) -> None:
+        """Say why, and close: fatal, the client gives up; not, it tries again."""
         log.warning("refused a connection from %s: %s", address, reason)
-        await ws.send_str(Error(reason=reason, fatal=True).model_dump_json())
+        try:
+            await ws.send_str(Error(reason=reason, fatal=fatal).model_dump_json())
+        except ConnectionError:
+            pass
+
+    async def _proxy(self, ws: web.WebSocketResponse, hello: str, where: str, table_id: str) -> None:
+        """A seat at a table another process owns: pass its messages on, both ways, as they come.
+        When either side closes, so does the other; the client reconnects, to whoever owns it then."""
+        url = where.replace("http://", "ws://", 1).replace("https://", "wss://", 1) + "/ws"
+        log.info("table %s: a seat's connection goes on to %s", table_id, where)
+        try:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.ws_connect(url, heartbeat=20, max_msg_size=MAX_MESSAGE) as upstream,
+            ):
+                await upstream.send_str(hello)
+
+                async def down() -> None:
+                    async for message in upstream:
+                        if message.type != WSMsgType.TEXT:
+                            break
+                        await ws.send_str(message.data)
+                    await ws.close()
+
+                downstream = asyncio.get_running_loop().create_task(down())
+                try:
+                    async for message in ws:
+                        if message.type != WSMsgType.TEXT or downstream.done():
+                            break
+                        await upstream.send_str(message.data)
+                finally:
+                    downstream.cancel()
+                    await asyncio.gather(downstream, return_exceptions=True)
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            if not ws.closed:
+                await self._refuse(ws, "?", f"table {table_id}'s server at {where} cannot be reached ({exc})", False)
 
     async def _receive(self, ws: web.WebSocketResponse, device: Device, host: Host) -> None:
         bad = 0
@@ -286,8 +385,7 @@ class Server:
             out.append({"table": record.id, "number": number, "seats": seats})
         self.store.add_class(class_id, {"digest": self.content.digest, "files": self.content.sources}, records, codes)
         for record in records:
-            host = self.hosts[record.id] = Host(record, self.content, self.store)
-            host.run()
+            self._adopt(record)
         log.info("class %s: %d table(s) of %s", class_id, tables, scenario)
         return {
             "class": class_id,
@@ -301,24 +399,62 @@ class Server:
 
     async def start(self, request: web.Request) -> dict[str, Any]:
         body = await self._body(request)
-        hosts = self._chosen(body.get("class"), body.get("table"))
+        hosts, elsewhere = self._chosen(body.get("class"), body.get("table"), here=bool(body.get("here")))
         for host in hosts:
             host.start()
-        return {"started": [host.id for host in hosts]}
+        started = [host.id for host in hosts]
+        for where in elsewhere:
+            started += (await self._ask(where, "POST", "/api/start", {**body, "here": True}))["started"]
+        return {"started": started}
 
-    def _chosen(self, class_id: object, table_id: object) -> list[Host]:
-        if table_id is not None:
-            host = self.hosts.get(str(table_id))
-            if host is None:
-                raise Refused(404, f"no table {table_id!r}")
-            return [host]
-        hosts = [h for h in self.hosts.values() if class_id is None or h.record.class_id == class_id]
-        if class_id is not None and not hosts:
-            raise Refused(404, f"no class {class_id!r}")
-        return hosts
+    def _chosen(self, class_id: object, table_id: object, here: bool = False) -> tuple[list[Host], set[str]]:
+        """The chosen tables this process serves (taking those nobody owns), and the addresses of
+        the processes that serve the others (none if `here`)."""
+        records = [
+            r
+            for r in self.store.tables()
+            if (table_id is None or r.id == table_id) and (class_id is None or r.class_id == class_id)
+        ]
+        if not records and (table_id is not None or class_id is not None):
+            raise Refused(404, f"no table {table_id!r}" if table_id is not None else f"no class {class_id!r}")
+        hosts, elsewhere, owners = [], set(), self.store.owners()
+        for record in records:
+            host = self.hosts.get(record.id) or (None if record.id in owners else self._adopt(record))
+            if host is not None:
+                hosts.append(host)
+            elif not here and owners.get(record.id) not in (None, self.address):
+                elsewhere.add(owners[record.id])
+        return hosts, elsewhere
+
+    async def _ask(self, where: str, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A facilitator's command, asked of the process at `where` (the processes share the token)."""
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session,
+                session.request(
+                    method, where + path, json=body, headers={"Authorization": f"Bearer {self.token}"}
+                ) as response,
+            ):
+                answer = await response.json()
+        except (aiohttp.ClientError, OSError, TimeoutError, json.JSONDecodeError) as exc:
+            raise Refused(502, f"the server at {where} does not answer ({exc}): try again in a few seconds") from None
+        if response.status != 200:
+            raise Refused(response.status, f"the server at {where}: {answer.get('error', response.reason)}")
+        return answer  # type: ignore[no-any-return]
 
     async def status(self, request: web.Request) -> dict[str, Any]:
-        return {"tables": [self._status(host) for host in self._chosen(request.query.get("class"), None)]}
+        klass = request.query.get("class")
+        hosts, elsewhere = self._chosen(klass, None, here=bool(request.query.get("here")))
+        path = "/api/status" + (f"?class={klass}" if klass else "")
+        found = [self._status(host) for host in hosts]
+        for where in elsewhere:
+            found += (await self._ask(where, "GET", path + ("&" if klass else "?") + "here=1"))["tables"]
+        return {"tables": self._in_order(found)}
+
+    def _in_order(self, tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Tables from every process, in the order they were made."""
+        order = {r.id: n for n, r in enumerate(self.store.tables())}
+        return sorted(tables, key=lambda t: order.get(t["table"], len(order)))
 
     def _status(self, host: Host) -> dict[str, Any]:
         game = host.game
@@ -339,12 +475,22 @@ class Server:
         }
 
     async def export(self, request: web.Request) -> dict[str, Any]:
-        hosts = self._chosen(request.match_info["id"], None)
-        return {"tables": [{"table": h.id, "number": h.record.number, "save": h.save()} for h in hosts]}
+        klass = request.match_info["id"]
+        hosts, elsewhere = self._chosen(klass, None, here=bool(request.query.get("here")))
+        found = [{"table": h.id, "number": h.record.number, "save": h.save()} for h in hosts]
+        for where in elsewhere:
+            found += (await self._ask(where, "GET", f"/api/classes/{klass}/export?here=1"))["tables"]
+        return {"tables": self._in_order(found)}
 
     async def act(self, request: web.Request) -> dict[str, Any]:
-        host = self._chosen(None, request.match_info["id"])[0]
+        table_id = request.match_info["id"]
+        hosts, elsewhere = self._chosen(None, table_id)
         body = await self._body(request)
+        if not hosts:
+            if not elsewhere:
+                raise Refused(503, f"table {table_id} is moving to another server: try again in a few seconds")
+            return await self._ask(elsewhere.pop(), "POST", f"/api/tables/{table_id}/act", body)
+        host = hosts[0]
         action = body.get("action")
         if not isinstance(action, dict):
             raise Refused(400, "action: expected a JSON object with a type")
@@ -388,13 +534,21 @@ def facilitator_token() -> tuple[str, str]:
 
 
 async def run(
-    host: str, port: int, store: Store, content: Content, say: Callable[[str], None], web_port: int | None = None
+    host: str,
+    port: int,
+    store: Store,
+    content: Content,
+    say: Callable[[str], None],
+    web_port: int | None = None,
+    advertise: str | None = None,
 ) -> None:
-    """Serve until cancelled; with `web_port`, browsers get the terminal game there too."""
+    """Serve until cancelled; with `web_port`, browsers get the terminal game there too. Other
+    processes on the same store send this one's seats to `advertise` (default: its own address)."""
     token, where = facilitator_token()
-    server = Server(store, content, token)
     seen_as = _reachable(host)
-    server.url = url = f"http://{seen_as}:{port}"
+    url = f"http://{seen_as}:{port}"
+    server = Server(store, content, token, (advertise or url).rstrip("/"))
+    server.url = url
     runners = [web.AppRunner(server.app(), access_log=None)]
     if web_port is not None:
         server.web = browsers = f"http://{seen_as}:{web_port}"

@@ -54,6 +54,12 @@ class Store(Protocol):
     def marks(self, table_id: str) -> dict[str, str]: ...
     def close(self) -> None: ...
 
+    # several processes on one store: each table is owned by one of them
+    def own(self, table_id: str) -> bool: ...
+    def held(self) -> set[str]: ...
+    def claim(self, table_id: str, address: str) -> None: ...
+    def owners(self) -> dict[str, str]: ...
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS classes (id TEXT PRIMARY KEY, made REAL NOT NULL, content TEXT NOT NULL);
@@ -79,6 +85,7 @@ class SqliteStore:
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        self.owned: set[str] = set()
 
     def add_class(
         self, class_id: str, content: dict[str, Any], tables: list[TableRecord], codes: dict[str, tuple[str, str]]
@@ -131,6 +138,21 @@ class SqliteStore:
 
     def close(self) -> None:
         self.db.close()
+
+    # One process serves a SQLite store: it owns every table, and no other process serves any.
+
+    def own(self, table_id: str) -> bool:
+        self.owned.add(table_id)
+        return True
+
+    def held(self) -> set[str]:
+        return set(self.owned)
+
+    def claim(self, table_id: str, address: str) -> None:
+        pass
+
+    def owners(self) -> dict[str, str]:
+        return {}
 
 
 def open_store(where: str) -> Store:
