@@ -53,6 +53,15 @@ class Device:
             log.warning("dropping a device of %s at %s: it does not read its messages", self.seat, self.address)
             self.drop()
 
+    def end(self) -> None:
+        """Close the connection once the messages queued for it are sent."""
+        if not self.dropped:
+            self.dropped = True
+            try:
+                self.outbox.put_nowait(None)
+            except asyncio.QueueFull:
+                self.drop()
+
     def drop(self) -> None:
         self.dropped = True
         while not self.outbox.empty():
@@ -236,6 +245,8 @@ class Host:
         assert request.action is not None
         checked = self._check(seat, request.action, action_id)
         answer = self._commit(checked, seat, request.id) if isinstance(checked, ActionModel) else checked
+        if isinstance(answer, Reject):
+            log.info("table %s: refused %s's %s: %s", self.id, seat, request.action.get("type"), answer.reason)
         if request.id:
             self._remember((seat, action_id), answer)
         return answer

@@ -151,7 +151,7 @@ def _read(adapter: TypeAdapter, text: str | bytes, kinds: str) -> Any:
         where = ".".join(str(part) for part in first["loc"])
         if first["type"] == "json_invalid":
             raise ProtocolError(f"not JSON: {first['msg']}") from None
-        if first["type"] in ("union_tag_invalid", "union_tag_not_found", "model_attributes_type"):
+        if not where or first["type"] in ("union_tag_invalid", "union_tag_not_found", "model_attributes_type"):
             raise ProtocolError(f"unknown message (expected {kinds}): {first['msg']}") from None
         raise ProtocolError(f"{where}: {first['msg']}") from None
     if message.version != VERSION:

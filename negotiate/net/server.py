@@ -40,7 +40,7 @@ from negotiate.bots import LineupError, parse_lineup
 from negotiate.content import Content, ContentError, load_sources, shipped_root
 from negotiate.engine import Game
 from negotiate.net.host import Device, Host
-from negotiate.net.protocol import MAX_MESSAGE, Act, Error, Hello, ProtocolError, read_client
+from negotiate.net.protocol import ID_LIMIT, MAX_MESSAGE, Act, Error, Hello, ProtocolError, read_client
 from negotiate.net.store import Store, TableRecord
 
 log = logging.getLogger("negotiate.server")
@@ -60,6 +60,7 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I,
 CODE_LENGTH = 10
 """Characters in a join code: 50 bits."""
 MAX_TABLES = 50
+MAX_SEED = 2**63 - 1
 WATCH = 5.0
 """Seconds between a process's looks for tables it lost, or that nobody owns."""
 
@@ -190,7 +191,7 @@ class Server:
             await self._receive(ws, device, host)
         finally:
             host.leave(device)
-            device.drop()
+            device.end()
             await sender
         return ws
 
@@ -200,6 +201,12 @@ class Server:
             message = await ws.receive(timeout=HELLO_WITHIN)
         except TimeoutError:
             await self._refuse(ws, address, f"no hello within {HELLO_WITHIN:.0f} seconds")
+            return None, None
+        if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
+            log.info("a connection from %s closed before its hello", address)
+            return None, None
+        if message.type == WSMsgType.ERROR:
+            await self._refuse(ws, address, f"its hello cannot be read: {ws.exception()}")
             return None, None
         if message.type != WSMsgType.TEXT:
             await self._refuse(ws, address, "expected a hello message (JSON text)")
@@ -303,7 +310,7 @@ class Server:
             log.warning("table %s: %s at %s sent a bad message: %s", host.id, device.seat, device.address, problem)
             device.send(Error(reason=problem, fatal=bad >= BAD_MESSAGES))
             if bad >= BAD_MESSAGES:
-                device.drop()
+                device.end()
                 return
 
     async def _send(self, ws: web.WebSocketResponse, device: Device, request: web.Request) -> None:
@@ -356,20 +363,27 @@ class Server:
 
     async def new_class(self, request: web.Request) -> dict[str, Any]:
         body = await self._body(request)
-        scenario = body.get("scenario") or self.content.scenario().id
-        if scenario not in self.content.scenarios:
+        scenario = body.get("scenario")
+        if scenario is None:
+            scenario = self.content.scenario().id
+        if not isinstance(scenario, str) or scenario not in self.content.scenarios:
             raise Refused(400, f"unknown scenario {scenario!r} (expected one of {', '.join(self.content.scenarios)})")
         tables, seed, rounds = body.get("tables", 1), body.get("seed"), body.get("rounds")
-        if not isinstance(tables, int) or not 1 <= tables <= MAX_TABLES:
+        if not _whole(tables) or not 1 <= tables <= MAX_TABLES:
             raise Refused(400, f"tables: expected a whole number from 1 to {MAX_TABLES}, not {tables!r}")
-        if seed is not None and (not isinstance(seed, int) or seed < 0):
+        if seed is not None and (not _whole(seed) or seed < 0):
             raise Refused(400, f"seed: expected a whole number from 0, not {seed!r}")
-        try:
-            game = Game(self.content, scenario, 0, rounds)
-        except (ValueError, TypeError) as exc:
-            raise Refused(400, f"rounds: {exc}") from None
-        table = game.table
-        bots_text = body.get("bots") or "default"
+        if seed is not None and seed > MAX_SEED:
+            raise Refused(400, f"seed: expected a whole number from 0 to {MAX_SEED}, not {seed}")
+        years = len(self.content.scenarios[scenario].years)
+        if rounds is not None and (not _whole(rounds) or not 1 <= rounds <= years):
+            raise Refused(400, f"rounds: rounds must be from 1 to {years} for {scenario}, not {rounds!r}")
+        table = Game(self.content, scenario, 0, rounds).table
+        bots_text = body.get("bots", "default")
+        if not isinstance(bots_text, str):
+            raise Refused(
+                400, f"bots: expected default, random, none or SEAT=PERSONALITY[:LEVEL],..., not {bots_text!r}"
+            )
         try:
             bots = {} if bots_text == "none" else {s: str(b) for s, b in parse_lineup(bots_text, table).items()}
         except LineupError as exc:
@@ -491,11 +505,18 @@ class Server:
                 raise Refused(503, f"table {table_id} is moving to another server: try again in a few seconds")
             return await self._ask(elsewhere.pop(), "POST", f"/api/tables/{table_id}/act", body)
         host = hosts[0]
-        action = body.get("action")
+        action, action_id = body.get("action"), body.get("id")
         if not isinstance(action, dict):
             raise Refused(400, "action: expected a JSON object with a type")
+        if action_id is not None and (not isinstance(action_id, str) or not 0 < len(action_id) <= ID_LIMIT):
+            raise Refused(400, f"id: expected a text of 1 to {ID_LIMIT} characters, not {action_id!r}")
         answer = await host.submit(None, body.get("id") or secrets.token_hex(8), action)
         return answer.model_dump()
+
+
+def _whole(value: object) -> bool:
+    """A whole number in JSON (true and false are not)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _here(address: str) -> bool:
