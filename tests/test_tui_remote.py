@@ -147,7 +147,7 @@ async def test_a_seat_joins_by_typing_its_code_and_passes_to_the_end_screen(tmp_
                 assert mine_done == [{"type": "pass", "seat": seat}] * passes
                 assert link.seen.view.phase == "game_over"
             finally:
-                await link.close()  # the app leaves it open (see the xfail below)
+                await link.close()  # the app closes it too: closing twice is harmless
 
 
 # --- joining -------------------------------------------------------------------------------------
@@ -240,18 +240,12 @@ async def test_two_devices_on_one_seat_see_the_same_table_after_either_moves(tmp
                 assert passes == [{"type": "pass", "seat": seat}] * 2
             finally:
                 await other.close()
-                await mine.close()  # the app leaves it open (see the xfail below)
+                await mine.close()  # the app closes it too: closing twice is harmless
 
 
-# --- known gaps ----------------------------------------------------------------------------------
+# --- the link, after the game ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="negotiate/tui/app.py: NegotiateApp never closes a RemoteSession's SeatLink when it exits "
-    "(aiohttp warns 'Unclosed client session'; its reconnecting task is left pending)",
-)
 async def test_the_app_closes_its_seats_link_when_it_exits(tmp_path, content):
     async with table_server(tmp_path, content) as (run, _):
         made = await run.ok("POST", "/api/classes", CLASS)
@@ -265,13 +259,6 @@ async def test_the_app_closes_its_seats_link_when_it_exits(tmp_path, content):
             await link.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="negotiate/tui/table.py: the TableScreen stays the RemoteSession's watcher after the end screen "
-    "replaces it; the link's next change (here: the server going away) redraws the removed screen, "
-    "NoMatches('#status') escapes into SeatLink._follow and the link stops for good",
-)
 async def test_after_the_end_screen_the_seats_link_outlives_the_server_going_away(tmp_path, content):
     async with table_server(tmp_path, content) as (run, site):
         made = await run.ok("POST", "/api/classes", CLASS)

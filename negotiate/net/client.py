@@ -176,8 +176,7 @@ class SeatLink:
                     return
                 log.info("connection to %s lost (%s); trying again", self.url, exc)
             self.connected = False
-            if self.on_change is not None:
-                self.on_change(self)
+            self._changed()
             await asyncio.sleep(BACKOFF[min(tries, len(BACKOFF) - 1)] * (0.5 + random.random()))
             tries += 1
 
@@ -232,8 +231,15 @@ class SeatLink:
         self.seq, self.last = message.seq, message
         if self._first is not None and not self._first.done():
             self._first.set_result(None)
+        self._changed()
+
+    def _changed(self) -> None:
+        """Tell `on_change`; its failure is logged, and never stops the link."""
         if self.on_change is not None:
-            self.on_change(self)
+            try:
+                self.on_change(self)
+            except Exception:
+                log.exception("a change at the table could not be shown")
 
     def _check_content(self, snapshot: Snapshot) -> None:
         if snapshot.content != self.content.digest:

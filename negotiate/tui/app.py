@@ -3,11 +3,16 @@ switches between the start screen, the table and the end screen, and keeps the t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.binding import Binding
 
 from negotiate.content import Content
 from negotiate.tui.session import Sitting
+
+if TYPE_CHECKING:
+    from negotiate.net.client import SeatLink
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -35,6 +40,8 @@ class NegotiateApp(App[None]):
         self.content = content
         self.first_session = session
         self.join = join
+        self.link: SeatLink | None = None
+        """The seat's link to the server's table, once joined (closed when the app ends)."""
         self.bot_delay = bot_delay
         """Seconds a bot's move stays on screen before the next one (any key skips it)."""
 
@@ -50,6 +57,10 @@ class NegotiateApp(App[None]):
             from negotiate.tui.start import StartScreen
 
             self.push_screen(StartScreen())
+
+    async def on_unmount(self) -> None:
+        if self.link is not None:
+            await self.link.close()
 
     def begin(self, session: Sitting) -> None:
         """Sit down at the table of this session (from the start screen, a save, or the CLI)."""

@@ -180,7 +180,7 @@ class JoinScreen(Screen[None]):
         self.url, self.code = url, code
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="join"):
+        with Vertical(id="join", classes="dialog wide"):
             yield Static(f"[b]Join a table[/b] at {self.url}\nType the join code on your seat card.", id="join-title")
             yield Input(value=self.code or "", placeholder="XXXXX-XXXXX", id="code", max_length=40)
             yield Button("Join", id="go", variant="primary")
@@ -209,6 +209,7 @@ class JoinScreen(Screen[None]):
         except JoinError as exc:
             self.query_one("#join-error", Static).update(f"✗ {exc}")
             return
+        self.app.link = link  # type: ignore[attr-defined]
         self.app.begin(RemoteSession(link))  # type: ignore[attr-defined]
 
 

@@ -114,6 +114,8 @@ class TableScreen(Screen[None]):
 
     def _moved_elsewhere(self) -> None:
         """The table moved on at the server: draw it anew, and let the game go on."""
+        if not self.is_attached:  # the end screen took its place
+            return
         self.refresh_table()
         self.advance()
 
@@ -198,7 +200,9 @@ class TableScreen(Screen[None]):
             who = "a person" if spec is None else f"a {spec} bot"
             turn.append(f"… waiting for {table.name(seat)} ({who}) to play", style="italic")
         elif self.session.remote:
-            turn.append("… waiting for the table to start: every seat joins, or the facilitator starts it", style="italic")
+            turn.append(
+                "… waiting for the table to start: every seat joins, or the facilitator starts it", style="italic"
+            )
         counters = Text()
         if view.phase == "negotiation":
             counters.append(f"   beats left {view.beats_left}", style="dim")
@@ -257,7 +261,7 @@ class TableScreen(Screen[None]):
         if "side_payment" in kinds:
             moves.add_option(Option("Pay a side payment…", id=PAY))
         moves.add_option(Option("Write a message… (m)", id=MESSAGE))  # messages are legal on any turn
-        if self._view is not None and self._view.phase == "negotiation" and self._bots():
+        if self._view is not None and self._view.phase == "negotiation" and self._bots() and not self.session.remote:
             moves.add_option(Option("Ask a bot what it would accept… (a)", id=ASK))  # not a move: advice
         # the cursor stays where it was, or starts on the first move: ↓ then means the second
         moves.highlighted = highlighted if highlighted is not None and highlighted < moves.option_count else 0
