@@ -57,7 +57,7 @@ def add_parsers(sub: argparse._SubParsersAction, whole: Any, at_least_one: Any) 
 
     start = verbs.add_parser("start", help="start a class's tables: bots take the seats nobody joined")
     start.add_argument("--server", default=DEFAULT_URL, metavar="URL")
-    start.add_argument("id", nargs="?", metavar="CLASS|TABLE", help="a class or a table (default: every table)")
+    start.add_argument("id", metavar="CLASS|TABLE", help="a class, or one of its tables (CLASS-N)")
 
     status = verbs.add_parser("status", help="every table: round, phase, whose turn, devices, digest")
     status.add_argument("--server", default=DEFAULT_URL, metavar="URL")
@@ -142,7 +142,7 @@ def _new(args: argparse.Namespace, content: Content) -> int:
 
 
 def _start(args: argparse.Namespace, _: Content) -> int:
-    chosen = {} if args.id is None else ({"table": args.id} if "-" in args.id else {"class": args.id})
+    chosen = {"table": args.id} if "-" in args.id else {"class": args.id}
     started = call(args.server, "POST", "/api/start", chosen)["started"]
     print(f"started {len(started)} table(s): {', '.join(started)}" if started else "no table to start")
     return 0

@@ -112,6 +112,13 @@ class TableScreen(Screen[None]):
         self.call_after_refresh(self.advance)
         self.session.watch(self._moved_elsewhere, self._refused)
 
+    ELSEWHERE = ("ask", "facilitator", "save", "leave")
+    """What a seat at a server's table does not do here: bots play, the facilitator steers and
+    the server saves there (and the start screen is local play's)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (self.session.remote and action in self.ELSEWHERE)
+
     def _moved_elsewhere(self) -> None:
         """The table moved on at the server: draw it anew, and let the game go on."""
         if not self.is_attached:  # the end screen took its place
@@ -500,8 +507,6 @@ class TableScreen(Screen[None]):
         Not a move: the game does not change."""
         from negotiate.tui.dialogs import AskDialog
 
-        if self._elsewhere("Asking a bot is for solo play, where the bots play on this computer."):
-            return
         viewer = self._my_turn("ask a bot")
         if viewer is None:
             return
@@ -528,17 +533,8 @@ class TableScreen(Screen[None]):
 
         self.app.push_screen(AnswerDialog(self.session, answer), load)
 
-    def _elsewhere(self, why: str) -> bool:
-        """At a server's table, say why something is not done here."""
-        if self.session.remote:
-            self.notify(why, severity="warning")
-        return self.session.remote
-
     def action_facilitator(self) -> None:
         from negotiate.tui.dialogs import FacilitatorMenu
-
-        if self._elsewhere("At a class table the facilitator steers from the server (pause, timer, undo)."):
-            return
 
         def chosen(choice: ActionModel | int | None) -> None:
             if isinstance(choice, int):
@@ -564,8 +560,6 @@ class TableScreen(Screen[None]):
     def action_save(self) -> None:
         from negotiate.tui.dialogs import SaveDialog
 
-        if self._elsewhere("The server keeps this game; the facilitator exports it (negotiate class export)."):
-            return
         self.app.push_screen(SaveDialog(self.session))
 
     def action_leave(self) -> None:
