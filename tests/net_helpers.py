@@ -230,11 +230,6 @@ class Raw:
         await self.session.close()
 
 
-def legal_of(seen: dict[str, Any], kind: str) -> dict[str, Any]:
-    """The first legal action of a type in a snapshot or update."""
-    return next(a for a in seen["legal"] if a["type"] == kind)
-
-
 async def play_raw(raw: Raw, content: Content, spec: str = "pragmatist", seed: int = 0) -> dict[str, Any]:
     """Play a raw seat with a bot (deciding from the messages' view and legal actions only) until
     the game is over; returns the last snapshot or update."""

@@ -354,7 +354,7 @@ async def test_the_facilitator_undoes_an_action_and_every_device_gets_the_whole_
         for since, reset in ((1, True), (3, True), (4, False)):
             snapshot = (await Raw.join(run.url, codes[FIRST], since=since)).got[0]
             assert snapshot["reset"] is reset and snapshot["seq"] == 4, since
-            assert snapshot["events"] == ([] if not reset else update_events(raws[FIRST]))
+            assert snapshot["events"] == ([] if not reset else events_of(raws[FIRST].got))
 
         again = await raws[SECOND].act(passing(SECOND))
         assert again["type"] == "ack" and again["seq"] == 5, "the undone turn is played again"
@@ -365,10 +365,6 @@ async def test_the_facilitator_undoes_an_action_and_every_device_gets_the_whole_
         assert [a["type"] for a in exported["save"]["actions"]] == ["pass", "message", "pass", "undo", "pass"]
         assert digest(from_save(content, exported["save"])) == status["digest"]
         await close_all(*raws.values())
-
-
-def update_events(raw: Raw) -> list[dict]:
-    return events_of(raw.got)
 
 
 async def test_the_facilitators_actions_are_checked_like_a_seats(tmp_path, content):

@@ -98,6 +98,7 @@ async def play_class(run: Running, content: Content, scenario: str, seed: int, r
         told["note"] = await raw.act(note)
         told["writer"] = await asyncio.wait_for(play_raw(raw, content, seed=seed), 60)
         await raw.close()
+        told["writer got"] = raw.got
 
     async def taker() -> None:
         """A person takes the fourth seat from its bot mid-game."""
@@ -172,6 +173,8 @@ async def test_no_message_to_a_seat_holds_another_seats_secrets(tmp_path, conten
     sender, reader = told["private"]
     assert set(sockets) == set(order[:4]), f"devices recorded at {sorted(sockets)}"
     assert len(sockets[order[0]]) == 3, "the team's two devices, and the one that came back"
+    got = told["writer got"]  # what one client read: the recording holds it all, in order
+    assert sockets[sender][0][: len(got)] == got, "the recording missed messages the client got"
 
     checked_hands = revealed_after_end = resets = ends = 0
     for seat, devices in sockets.items():
