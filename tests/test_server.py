@@ -494,11 +494,6 @@ async def test_class_new_on_the_command_line_prints_the_servers_reason(tmp_path,
         assert run.server.store.tables() == [] and not list(tmp_path.glob("class-*.html"))
 
 
-@pytest.mark.xfail(
-    reason="host.py _commit (Undo) and _wake_bots call self._bots() -> resumed_bots on the event loop: every "
-    "bot replays the whole game (0.2-0.4 s late in a compact-2030 game), and every table waits",
-    strict=True,
-)
 async def test_an_undo_late_in_a_long_game_does_not_stall_the_other_tables(tmp_path, content):
     async with serving(tmp_path, content) as run:
         long = (await run.new_class("compact-2030", rounds=None, seed=5))["tables"][0]["table"]

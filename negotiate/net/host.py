@@ -92,6 +92,8 @@ class Host:
         self.joined = {seat for seat in self.game.table.order if marks.get(f"joined:{seat}")}
         self.started = bool(marks.get("started"))
         self.bots: dict[str, Bot] = {}
+        self._stale_bots = False
+        """The bots must be made again, caught up with the game (on starting, after an undo)."""
         self.queue: asyncio.Queue[Request] = asyncio.Queue()
         self.on_change: Callable[[Host], None] | None = None
         self._writer: asyncio.Task[None] | None = None
@@ -279,7 +281,7 @@ class Host:
             self._load()  # not committed: it did not happen
             raise
         if isinstance(action, Undo):
-            self.bots = self._bots()  # a bot's memory may hold what was undone
+            self._stale_bots = True  # a bot's memory may hold what was undone
             self._tell_all(reset=True)
         else:
             self._tell_all(start=before)
@@ -333,7 +335,7 @@ class Host:
         return resumed_bots(self.game, specs) if self.started else {}
 
     def _wake_bots(self) -> None:
-        self.bots = self._bots()
+        self._stale_bots = True
         if self._writer is not None:
             self.queue.put_nowait(Request(None, None, None, asyncio.get_running_loop().create_future()))
 
@@ -341,6 +343,9 @@ class Host:
         """Let the bots play while it is a bot's turn: each thinks in a thread, from its seat's
         view, while the table's writer waits (nothing else changes the game meanwhile)."""
         loop = asyncio.get_running_loop()
+        if self._stale_bots:  # catching up replays the game for every bot: off the event loop too
+            self._stale_bots = False
+            self.bots = await loop.run_in_executor(None, self._bots)
         while self.started and not self.game.state.paused:
             seat = self.game.current_seat
             bot = self.bots.get(seat) if seat is not None else None
