@@ -16,9 +16,9 @@ writes FOLDER/TABLE-SEAT.jsonl, one line per event (`send` with the action's id,
 machine). An action's latency is the latest first arrival, over the table's seats, of an update
 carrying its sequence number, less its send. Clients without that hook leave the latency out.
 
-Every seat but the last of each table joins first; the last seats join when all of those are in,
-so tables play while one client a table, not all 40, is still starting (a table starts when all
-its seats have joined). Each seat's bot is the scenario's default for it. The store, token, seat cards,
+Each client process starts held: it loads Python and negotiate, says it is ready, and waits. When
+all are ready they are let go at once, so the figures are of the class at play, not of 40
+interpreters starting on a small machine (a table starts when all its seats have joined). Each seat's bot is the scenario's default for it. The store, token, seat cards,
 exports and logs go to a temporary folder, deleted at the end; every process started is ended,
 on Ctrl+C too.
 Run: python benchmarks/bench_class.py [SCENARIO [TABLES]]"""
@@ -89,6 +89,17 @@ def negotiate(*args: str) -> list[str]:
     return [sys.executable, "-m", "negotiate", *args]
 
 
+HELD = (
+    "import sys, negotiate.cli, negotiate.net.client, negotiate.bots; print('ready', flush=True); "
+    "sys.stdin.readline(); raise SystemExit(negotiate.cli.main(sys.argv[1:]))"
+)
+"""A client that loads negotiate, says it is ready, then waits for a line before it runs."""
+
+
+def held(*args: str) -> list[str]:
+    return [sys.executable, "-c", HELD, *args]
+
+
 class Processes:
     """Every process this benchmark starts, each with its output in a file; `end` ends them all."""
 
@@ -96,9 +107,11 @@ class Processes:
         self.folder, self.env = folder, env
         self.started: list[tuple[str, subprocess.Popen[bytes]]] = []
 
-    def start(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
+    def start(self, name: str, command: list[str], held: bool = False) -> subprocess.Popen[bytes]:
+        """Start a command; `held`: it waits for a line on its standard input (see `HELD`)."""
+        stdin = subprocess.PIPE if held else subprocess.DEVNULL
         with (self.folder / f"{name}.out").open("wb") as out, (self.folder / f"{name}.err").open("wb") as err:
-            process = subprocess.Popen(command, stdout=out, stderr=err, env=self.env, stdin=subprocess.DEVNULL)
+            process = subprocess.Popen(command, stdout=out, stderr=err, env=self.env, stdin=stdin)
         self.started.append((name, process))
         return process
 
@@ -256,17 +269,17 @@ def play(
     seats = {t["table"]: list(t["seats"]) for t in klass["tables"]}
     clients: list[tuple[str, subprocess.Popen[bytes]]] = []
 
-    def join(waves: list[tuple[str, str, str]]) -> None:
-        for table_id, seat, code in waves:
-            name = f"client-{table_id}-{seat}"
-            clients.append((name, processes.start(name, negotiate("join", url, code, "--bot", lineup[seat]))))
-
-    first = [(t["table"], s, c) for t in klass["tables"] for s, c in list(t["seats"].items())[:-1]]
-    last = [(t["table"], *list(t["seats"].items())[-1]) for t in klass["tables"]]
-    join(first)
-    until(f"{len(first)} first seats to join", lambda: connected(url, token) >= len(first), STARTUP * 2)
+    for t in klass["tables"]:
+        for seat, code in t["seats"].items():
+            name = f"client-{t['table']}-{seat}"
+            clients.append((name, processes.start(name, held("join", url, code, "--bot", lineup[seat]), held=True)))
+    ready = lambda: all(processes.output(name, "out").startswith("ready") for name, _ in clients)  # noqa: E731
+    until(f"{len(clients)} clients to load", ready, STARTUP * 2)
     launched, machine, serving_cpu = time.monotonic(), cpu_seconds(), cpu_seconds(server.pid)
-    join(last)
+    for _, process in clients:
+        assert process.stdin is not None
+        process.stdin.write(b"go\n")
+        process.stdin.close()
     stop = launched + PLAY
     while any(p.poll() is None for _, p in clients) and time.monotonic() < stop:
         time.sleep(0.2)
@@ -306,12 +319,12 @@ def play(
         window, over = (max(e["t"] for e in every) - first_send) / 1e9, "first action's send to last update"
     else:
         print("latency: not recorded (the clients have no NEGOTIATE_TIMING hook)")
-        window, over = ended - launched, "last seats launched to last client exited"
+        window, over = ended - launched, "clients released to last client exited"
     print(f"actions: {actions} in {window:.1f} s ({over}): {actions / window:.1f} per second over all tables")
     grown = (end["VmRSS"] - before["VmRSS"]) / tables
     played, cores = ended - launched, os.cpu_count() or 1
     print(
-        f"CPU from the last seats' launch to the last client's exit ({played:.1f} s): the machine's {cores} cores "
+        f"CPU from the clients' release to the last client's exit ({played:.1f} s): the machine's {cores} cores "
         f"{machine / played / cores:.0%} busy; the server {serving_cpu / played:.0%} of a core, "
         f"{serving_cpu / max(actions, 1) * 1e3:.1f} ms per action"
     )
