@@ -610,7 +610,7 @@ async def _browser_seats(url: str, host: str, port: int, public: str, content: C
     from textual_serve.server import Server as TextualServer
 
     folder = ["--content", str(content.root)] if Path(content.root) != Path(shipped_root()) else []
-    command = shlex.join([sys.executable, "-m", "negotiate", *folder, "join", url])
+    command = "exec " + shlex.join([sys.executable, "-m", "negotiate", *folder, "join", url])  # no shell between
     seats = TextualServer(command, host=host, port=port, title="negotiate", public_url=public)
     app = await seats._make_app()  # its own `serve` runs a loop of its own; this one serves beside ours
     app.on_startup.clear()  # where it prints its banner: `run` says where browsers play

@@ -3,6 +3,7 @@ switches between the start screen, the table and the end screen, and keeps the t
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -52,11 +53,19 @@ class NegotiateApp(App[None]):
         elif self.join is not None:
             from negotiate.tui.remote import JoinScreen
 
+            self._launcher = os.getppid()
+            self.set_interval(2, self._orphaned)
             self.push_screen(JoinScreen(*self.join))
         else:
             from negotiate.tui.start import StartScreen
 
             self.push_screen(StartScreen())
+
+    def _orphaned(self) -> None:
+        """A seat's app whose parent is gone (the server that ran it for a browser tab died, say)
+        ends, rather than hold the seat for a page nobody can see."""
+        if os.getppid() != self._launcher:
+            self.exit()
 
     async def on_unmount(self) -> None:
         if self.link is not None:
