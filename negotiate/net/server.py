@@ -537,14 +537,21 @@ def _error(status: int, reason: str) -> web.Response:
 
 
 def facilitator_token() -> tuple[str, str]:
-    """The facilitator's token, and where it comes from: $NEGOTIATE_TOKEN, or a new one written
-    to a file only its owner can read."""
+    """The facilitator's token, and where it comes from: $NEGOTIATE_TOKEN, or the one in the
+    token file (kept from the last start, so a restart changes nothing for the facilitator), or
+    a new one written there, in a file only its owner can read."""
     from negotiate.net.client import token_file
 
     token = os.environ.get("NEGOTIATE_TOKEN")
     if token:
         return token, "the NEGOTIATE_TOKEN variable"
     path = token_file()
+    try:
+        kept = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        kept = ""
+    if kept:
+        return kept, str(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(24)
     tmp = path.with_name(path.name + ".tmp")
