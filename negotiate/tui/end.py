@@ -397,6 +397,10 @@ class EndScreen(Screen[None]):
         focus = {"scores": "#end-scores", "timeline": "#end-timeline"}.get(tab)
         self.set_focus(self.query_one(focus) if focus else None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """At a server's table the server keeps the game, and a new game is local play's."""
+        return not (self.session.remote and action in ("save", "new_game"))
+
     def action_save(self) -> None:
         self.add_class("saving")
         self.query_one("#end-save-name", Input).focus()
