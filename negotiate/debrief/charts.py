@@ -70,11 +70,11 @@ def track_name(game: Game, key: str) -> str:
     scope, _, track = key.partition(".")
     if scope == "global":
         spec = game.table.scenario.global_tracks.get(track)
-        return getattr(spec, "name", None) or track.replace("_", " ")
+        return getattr(spec, "label", None) or track.replace("_", " ")
     if scope == "corridors":
         return key
     spec = game.table.types[scope].tracks.get(track) if scope in game.table.types else None
-    return getattr(spec, "name", None) or track.replace("_", " ")
+    return getattr(spec, "label", None) or track.replace("_", " ")
 
 
 def series(game: Game, prefix: str) -> dict[str, list[int]]:

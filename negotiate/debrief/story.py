@@ -384,6 +384,19 @@ def questions(game: Game, items: list[Year], seat_scores: list[SeatScore]) -> li
         )
     if not signed:
         asked.append("No deal came into force. Was waiting the best alternative for anyone?")
+    gained = [s for s in seat_scores if s.gain is not None]
+    if gained and signed:
+        best = max(gained, key=lambda s: s.gain or 0.0)
+        asked.append(
+            f"{best.name} gained most over its no-deal score ({best.gain:+g}). Which of the "
+            f"{len(signed)} deal(s) in force made the difference, and did its partners know what it was worth to it?"
+        )
+    level = state.global_tracks["governance"]
+    if signed and level < len(GOVERNANCE_LEVELS) - 1:
+        asked.append(
+            f"Governance reached {GOVERNANCE_LEVELS[level]}, not {GOVERNANCE_LEVELS[level + 1]}. "
+            "Who would have had to sign for the next level, and what would they have asked?"
+        )
     return asked
 
 
