@@ -54,7 +54,7 @@ STAT_WORDS: dict[str, str] = {
 
 PHASE_WORDS: dict[str, tuple[str, str]] = {
     "trend": ("automatic", "a trend card moves the slow drivers (demography, climate, economy): read it out"),
-    "shock": ("automatic", "a shock may strike, and may open a window; this is when you inject one"),
+    "shock": ("automatic", "a shock may strike (likelier as crisis pressure rises), and may open a window"),
     "negotiation": ("players", "propose, counter, accept, vote, pay, endorse, campaign; talk freely"),
     "ratification": ("states", "binding deals face each state's public; each ratifier pays its price"),
     "implementation": ("players", "deals enter into force; suspensions and audits"),
@@ -377,7 +377,8 @@ def run_sheet(table: Table) -> RunSheet:
         "When a state's public is restless, hold back shocks that strike it: it could sign nothing more.",
         f"Not when crisis pressure is near its maximum ({crisis.max}; it started at {crisis.start}): a severe shock "
         "then can end the game in collapse, and nobody wins.",
-        "Inject at the start of the shock phase (facilitator's menu: f, then Inject a shock), and read the card out.",
+        "Inject when play waits for a seat, best as negotiation opens (the facilitator's menu, f): the shock "
+        "strikes at once and opens its window at once. Read the card out.",
     )
     return RunSheet(
         scenario=scenario.id,
