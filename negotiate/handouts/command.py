@@ -8,11 +8,13 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from negotiate.content import Content
-from negotiate.handouts.brief import ClassCodes, HandoutsError, handouts, read_codes
-from negotiate.handouts.render import render
+if TYPE_CHECKING:
+    from negotiate.content import Content
+
+# The parser is built on every `negotiate` command: what makes the handouts (jinja2, segno, the
+# engine) is imported only when they are made.
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -36,6 +38,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def cmd_handouts(args: argparse.Namespace, content: Content) -> int:
     """Write the handouts; a clear message and 1 on bad input."""
+    from negotiate.handouts.brief import HandoutsError
+
     try:
         html = make(args, content)
     except HandoutsError as exc:
@@ -48,6 +52,9 @@ def cmd_handouts(args: argparse.Namespace, content: Content) -> int:
 
 def make(args: argparse.Namespace, content: Content) -> str:
     """The handouts' HTML for the command's arguments (HandoutsError on bad input)."""
+    from negotiate.handouts.brief import ClassCodes, HandoutsError, handouts, read_codes
+    from negotiate.handouts.render import render
+
     scenario_id = args.scenario or content.scenario().id
     if scenario_id not in content.scenarios:
         known = ", ".join(sorted(content.scenarios))
