@@ -132,6 +132,12 @@ def _parser() -> argparse.ArgumentParser:
     from negotiate.net.commands import add_parsers
 
     add_parsers(sub, whole, at_least_one)
+
+    from negotiate.debrief.command import add_parser as add_debrief
+    from negotiate.handouts.command import add_parser as add_handouts
+
+    add_debrief(sub)
+    add_handouts(sub)
     return parser
 
 
@@ -242,7 +248,7 @@ def _headless(
         agenda = content.agendas[game.state.secrets[seat].agenda].name
         print(f"{game.table.name(seat):<24} {game.state.scores[seat]:>6g}  {agenda}")
     if save:
-        write_save(game, save)
+        write_save(game, save, {seat: str(spec) for seat, spec in lineup.items()})
         print(f"\nSaved to {save}; `negotiate replay {save}` rebuilds it.")
     return 0
 
@@ -353,7 +359,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print(f"negotiate: {exc.args[0]}", file=sys.stderr)
         return 2
     if args.save:
-        write_save(play_game(content, scenario.id, args.seed, lineup), args.save)
+        seating = {seat: str(spec) for seat, spec in lineup.items()}
+        write_save(play_game(content, scenario.id, args.seed, lineup), args.save, seating)
     show = args.json != "-" and sys.stderr.isatty()
     started = time.perf_counter()
     try:
@@ -412,7 +419,21 @@ COMMANDS = {
     "serve": lambda args: _networked("cmd_serve", args),
     "class": lambda args: _networked("cmd_class", args),
     "join": lambda args: _networked("cmd_join", args),
+    "debrief": lambda args: _debrief(args),
+    "handouts": lambda args: _handouts(args),
 }
+
+
+def _debrief(args: argparse.Namespace) -> int:
+    from negotiate.debrief.command import cmd_debrief
+
+    return cmd_debrief(args, _content(args))
+
+
+def _handouts(args: argparse.Namespace) -> int:
+    from negotiate.handouts.command import cmd_handouts
+
+    return cmd_handouts(args, _content(args))
 
 
 def _networked(name: str, args: argparse.Namespace) -> int:
