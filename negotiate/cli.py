@@ -419,6 +419,7 @@ COMMANDS = {
     "serve": lambda args: _networked("cmd_serve", args),
     "class": lambda args: _networked("cmd_class", args),
     "join": lambda args: _networked("cmd_join", args),
+    "watch": lambda args: _networked("cmd_watch", args),
     "debrief": lambda args: _debrief(args),
     "handouts": lambda args: _handouts(args),
 }

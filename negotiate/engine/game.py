@@ -32,7 +32,7 @@ from negotiate.engine.scoring import ScoreLine, breakdown
 from negotiate.engine.setup import new_state
 from negotiate.engine.state import GameState
 from negotiate.engine.table import Table, table_for
-from negotiate.engine.view import Copies, SeatView, view
+from negotiate.engine.view import Copies, SeatView, public, view
 
 
 class IllegalAction(ValueError):
@@ -106,6 +106,10 @@ class Game:
     def view(self, seat: str) -> SeatView:
         """All that a seat may see now."""
         return view(self.table, self.state, seat, self.current_seat, self._copies)
+
+    def public_view(self) -> SeatView:
+        """All that anyone may see now: no seat's agenda, hand or private messages."""
+        return public(self.view(self.table.order[0]))
 
     def score(self, seat: str) -> list[ScoreLine]:
         """A seat's score and why, its agenda included: for the seat's own eyes (or the game's

@@ -107,6 +107,14 @@ def view(table: Table, state: GameState, seat: str, turn: str | None, copies: Co
     )
 
 
+def public(seen: SeatView) -> SeatView:
+    """What anyone may see, for the room's screen: a seat's view without the seat, its agenda,
+    its hand and the messages that were not sent to all."""
+    return seen.model_copy(
+        update={"seat": "", "agenda": "", "hand": [], "messages": [m for m in seen.messages if m.to is None]}
+    )
+
+
 class Copies:
     """One game's copies of state parts for its views, each kept while the part is unchanged
     (an unchanged part is cheaper to compare than to copy). A settled deal never changes

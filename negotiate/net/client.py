@@ -37,6 +37,7 @@ from negotiate.net.protocol import (
     ScoreItem,
     Snapshot,
     Update,
+    Watch,
     dump,
     read_server,
 )
@@ -95,9 +96,13 @@ class SeatLink:
         content: Content,
         on_change: Callable[[SeatLink], None] | None = None,
         on_reject: Callable[[str], None] | None = None,
+        watch: tuple[str, str] | None = None,
     ):
+        """`watch`: (table, the facilitator's token) to follow a table's public view, with no seat
+        (for the room's screen); `code` is then unused."""
         self.url = url.rstrip("/")
         self.code = code
+        self.watch = watch
         self.content = content
         self.on_change = on_change
         self.on_reject = on_reject
@@ -185,7 +190,11 @@ class SeatLink:
         ws_url = self.url.replace("http://", "ws://").replace("https://", "wss://") + "/ws"
         async with self._session.ws_connect(ws_url, heartbeat=20, max_msg_size=0) as ws:
             self._ws = ws
-            await ws.send_str(dump(Hello(code=self.code, since=self.seq)))
+            if self.watch is not None:
+                table, token = self.watch
+                await ws.send_str(dump(Watch(table=table, token=token, since=self.seq)))
+            else:
+                await ws.send_str(dump(Hello(code=self.code, since=self.seq)))
             async for message in ws:
                 arrived = time.time_ns()
                 if message.type != aiohttp.WSMsgType.TEXT:

@@ -68,6 +68,10 @@ def add_parsers(sub: argparse._SubParsersAction, whole: Any, at_least_one: Any) 
     export.add_argument("klass", metavar="CLASS")
     export.add_argument("dir", type=Path, metavar="DIR")
 
+    watch = sub.add_parser("watch", help="the room's screen: one table's public view (the facilitator's token)")
+    watch.add_argument("url", nargs="?", default=None, metavar="URL", help=f"the server (default: {DEFAULT_URL})")
+    watch.add_argument("table", metavar="TABLE", help="the table, as `class status` names it (CLASS-N)")
+
     join = sub.add_parser("join", help="play a seat at a table on a server, with its join code")
     join.add_argument("url", nargs="?", default=None, metavar="URL", help=f"the server (default: {DEFAULT_URL})")
     join.add_argument("code", nargs="?", default=None, metavar="CODE", help="the seat's join code (asked if not given)")
@@ -206,3 +210,15 @@ def cmd_join(args: argparse.Namespace, content: Content) -> int:
     from negotiate.tui.remote import join_app
 
     return join_app(content, url, args.code)
+
+
+def cmd_watch(args: argparse.Namespace, content: Content) -> int:
+    from negotiate.net.client import read_token
+    from negotiate.tui.projector import watch_app
+
+    try:
+        token = read_token()
+    except JoinError as exc:
+        print(f"negotiate: {exc}", file=sys.stderr)
+        return 1
+    return watch_app(content, args.url or DEFAULT_URL, args.table, token)

@@ -28,6 +28,8 @@ from negotiate.net.store import Logged, Store, TableRecord
 log = logging.getLogger("negotiate.server")
 
 HUMAN, WAITING = "human", "waiting"
+PUBLIC = ""
+"""The seat of a device that watches a table's public view (the room's screen)."""
 ANSWERS = 4096
 """Answers a table remembers, by (seat, action id), for clients that send an action again."""
 OUTBOX = 256
@@ -87,7 +89,7 @@ class Host:
         self.content = content
         self.answers: OrderedDict[tuple[str, str], Ack | Reject] = OrderedDict()
         self._load()
-        self.devices: dict[str, set[Device]] = {seat: set() for seat in self.game.table.order}
+        self.devices: dict[str, set[Device]] = {seat: set() for seat in (*self.game.table.order, PUBLIC)}
         marks = store.marks(record.id)
         self.joined = {seat for seat in self.game.table.order if marks.get(f"joined:{seat}")}
         self.started = bool(marks.get("started"))
@@ -146,11 +148,11 @@ class Host:
 
     def _seen(self, seat: str) -> dict[str, Any]:
         game = self.game
-        seats = game.table.order if game.is_over else (seat,)
+        seats = game.table.order if game.is_over else () if seat == PUBLIC else (seat,)
         return {
             "seq": self.seq,
-            "view": game.view(seat),
-            "legal": game.legal_actions(seat) if self.started else [],
+            "view": game.public_view() if seat == PUBLIC else game.view(seat),
+            "legal": game.legal_actions(seat) if self.started and seat != PUBLIC else [],
             "score": {
                 s: [ScoreItem(source=x.source, label=x.label, points=x.points) for x in game.score(s)] for s in seats
             },
@@ -175,6 +177,11 @@ class Host:
         self.devices[seat].add(device)
         device.send(self.snapshot(seat, since))
         self._tell_all()
+
+    def watch(self, device: Device, since: int | None) -> None:
+        """A device watches the table's public view (`device.seat` is PUBLIC)."""
+        self.devices[PUBLIC].add(device)
+        device.send(self.snapshot(PUBLIC, since))
 
     def leave(self, device: Device) -> None:
         if device.seat is not None:

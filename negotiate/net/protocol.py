@@ -50,8 +50,17 @@ class Act(Message):
     action: dict[str, Any]
 
 
-ClientMessage = Annotated[Hello | Act, Field(discriminator="type")]
-CLIENT: TypeAdapter[Hello | Act] = TypeAdapter(ClientMessage)
+class Watch(Message):
+    """Watch a table's public view, for the room's screen (the facilitator's token)."""
+
+    type: Literal["watch"] = "watch"
+    table: str = Field(max_length=64)
+    token: str = Field(max_length=200)
+    since: int | None = Field(None, ge=0)
+
+
+ClientMessage = Annotated[Hello | Watch | Act, Field(discriminator="type")]
+CLIENT: TypeAdapter[Hello | Watch | Act] = TypeAdapter(ClientMessage)
 
 
 # --- server to client ------------------------------------------------------------------------
@@ -131,9 +140,9 @@ class ProtocolError(ValueError):
     """A message that is not one of the protocol's; the text says what was expected."""
 
 
-def read_client(text: str | bytes) -> Hello | Act:
+def read_client(text: str | bytes) -> Hello | Watch | Act:
     """A client's message, or ProtocolError naming what is wrong."""
-    return _read(CLIENT, text, "hello or act")
+    return _read(CLIENT, text, "hello, watch or act")
 
 
 def read_server(text: str | bytes) -> Snapshot | Update | Ack | Reject | Error:

@@ -39,8 +39,8 @@ from aiohttp import WSMsgType, web
 from negotiate.bots import LineupError, parse_lineup
 from negotiate.content import Content, ContentError, load_sources, shipped_root
 from negotiate.engine import Game
-from negotiate.net.host import Device, Host
-from negotiate.net.protocol import ID_LIMIT, MAX_MESSAGE, Act, Error, Hello, ProtocolError, read_client
+from negotiate.net.host import PUBLIC, Device, Host
+from negotiate.net.protocol import ID_LIMIT, MAX_MESSAGE, Act, Error, Hello, ProtocolError, Watch, read_client
 from negotiate.net.store import Store, TableRecord
 
 log = logging.getLogger("negotiate.server")
@@ -216,6 +216,8 @@ class Server:
         except ProtocolError as exc:
             await self._refuse(ws, address, str(exc))
             return None, None
+        if isinstance(hello, Watch):
+            return await self._screen(ws, address, hello)
         if not isinstance(hello, Hello):
             await self._refuse(ws, address, "say hello with your join code first")
             return None, None
@@ -238,6 +240,24 @@ class Server:
         device = Device(found[1], address)
         host.join(device, hello.since)
         log.info("table %s: %s joins from %s", host.id, device.seat, address)
+        return device, host
+
+    async def _screen(self, ws: web.WebSocketResponse, address: str, watch: Watch) -> tuple[Device | None, Host | None]:
+        """The room's screen: a table's public view, behind the facilitator's token."""
+        if not hmac.compare_digest(watch.token.encode(), self.token.encode()):
+            await self._refuse(ws, address, "watching a table needs the facilitator's token")
+            return None, None
+        host = self._local(watch.table)
+        if host is None:
+            where = self.store.owners().get(watch.table)
+            if where is None or where == self.address:
+                await self._refuse(ws, address, f"no table {watch.table!r} here")
+            else:
+                await self._proxy(ws, watch.model_dump_json(), where, watch.table)
+            return None, None
+        device = Device(PUBLIC, address)
+        host.watch(device, watch.since)
+        log.info("table %s: watched from %s", host.id, address)
         return device, host
 
     def _too_many_wrong(self, address: str) -> bool:
@@ -297,10 +317,14 @@ class Server:
                 except ProtocolError as exc:
                     problem = str(exc)
                 else:
-                    if isinstance(act, Act):
+                    if isinstance(act, Act) and device.seat != PUBLIC:
                         host.submit(device, act.id, act.action)
                         continue
-                    problem = "already joined: send act messages"
+                    problem = (
+                        "a screen that watches cannot act"
+                        if device.seat == PUBLIC
+                        else "already joined: send act messages"
+                    )
             elif message.type == WSMsgType.ERROR:
                 log.warning("table %s: %s at %s: %s", host.id, device.seat, device.address, ws.exception())
                 return

@@ -34,6 +34,7 @@ class NegotiateApp(App[None]):
         session: Sitting | None = None,
         bot_delay: float = 0.6,
         join: tuple[str, str | None] | None = None,
+        watch: tuple[str, str, str] | None = None,
     ):
         """`join`: the server's address and a seat's join code (None: asked for), to play at a
         server's table instead of at this computer."""
@@ -41,6 +42,8 @@ class NegotiateApp(App[None]):
         self.content = content
         self.first_session = session
         self.join = join
+        self.watching = watch
+        """The server's address, a table and the facilitator's token: the room's screen for that table."""
         self.link: SeatLink | None = None
         """The seat's link to the server's table, once joined (closed when the app ends)."""
         self.bot_delay = bot_delay
@@ -50,6 +53,8 @@ class NegotiateApp(App[None]):
         self.theme = DARK
         if self.first_session is not None:
             self.begin(self.first_session)
+        elif self.watching is not None:
+            self.run_worker(self._watch(*self.watching), exclusive=True)
         elif self.join is not None:
             from negotiate.tui.remote import JoinScreen
 
@@ -60,6 +65,19 @@ class NegotiateApp(App[None]):
             from negotiate.tui.start import StartScreen
 
             self.push_screen(StartScreen())
+
+    async def _watch(self, url: str, table: str, token: str) -> None:
+        from negotiate.net.client import JoinError, SeatLink
+        from negotiate.tui.projector import ProjectorScreen
+
+        link = SeatLink(url, "", self.content, watch=(table, token))
+        try:
+            await link.open()
+        except JoinError as exc:
+            self.exit(message=f"negotiate: {exc}")
+            return
+        self.link = link
+        self.push_screen(ProjectorScreen(link))
 
     def _orphaned(self) -> None:
         """A seat's app whose parent is gone (the server that ran it for a browser tab died, say)

@@ -1,0 +1,86 @@
+"""The room's screen: one table's public view, large enough to read from the back of a room.
+
+It follows the table through a link that watches (the facilitator's token), and holds nothing
+secret: the server sends it the public view only, with no seat's agenda, hand or private mail.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Digits, Footer, Static
+
+from negotiate.content import Content
+from negotiate.net.client import SeatLink
+from negotiate.tui import panels
+from negotiate.tui.words import PHASES
+
+LATEST_LINES = 8
+"""The latest events shown."""
+NEWS = ("trend", "shock", "deal", "audit", "evidence", "end", "facilitator")
+"""The kinds of event the room's screen shows (not every track's move, pass or reason)."""
+
+
+class ProjectorScreen(Screen[None]):
+    """A table's year, world, deals in force and latest events, for the room."""
+
+    BINDINGS = [("q", "app.quit", "Quit")]
+
+    def __init__(self, link: SeatLink):
+        super().__init__()
+        self.link = link
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="projector-top"):
+            yield Digits(id="projector-year")
+            yield Static(id="projector-status")
+        with Horizontal(id="projector-middle"):
+            yield VerticalScroll(Static(id="projector-world"))
+            yield VerticalScroll(Static(id="projector-deals"), id="projector-side")
+        yield Static(id="projector-latest")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#projector-side").border_title = "Deals in force"
+        self.query_one("#projector-latest").border_title = "Latest"
+        self.link.on_change = lambda _: self.refresh_view() if self.is_attached else None
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        assert self.link.table is not None
+        table, seen = self.link.table, self.link.seen
+        view = seen.view
+        self.query_one("#projector-year", Digits).update(str(view.year))
+        status = Text()
+        status.append(f"{table.scenario.name}\n", style="bold")
+        if view.phase != "game_over":
+            status.append(f"Round {view.round + 1} of {view.rounds} · {PHASES.get(view.phase, view.phase)}\n")
+        if view.phase == "game_over":
+            status.append("The game is over\n", style="bold")
+        elif view.paused:
+            status.append("PAUSED\n", style="bold yellow")
+        elif view.turn is not None:
+            status.append(f"{table.name(view.turn)} to play\n", style="bold green")
+        if view.window:
+            status.append("WINDOW: ratifying is easier\n", style="bold cyan")
+        if not self.link.connected:
+            status.append("reconnecting…\n", style="bold red")
+        self.query_one("#projector-status", Static).update(status)
+        self.query_one("#projector-world", Static).update(panels.world(table, view))
+        in_force = [panels.deal_card(table, view, deal) for deal in view.deals if deal.status == "in_force"]
+        self.query_one("#projector-deals", Static).update(
+            Text("\n").join(in_force) if in_force else Text("No deal in force yet.", style="italic")
+        )
+        latest = [e for e in self.link.events if e.kind in NEWS][-LATEST_LINES:]
+        lines = Text("\n").join(Text(f"{table.year(e.round)}  {e.text}") for e in latest)
+        self.query_one("#projector-latest", Static).update(lines)
+
+
+def watch_app(content: Content, url: str, table: str, token: str) -> int:
+    """Run the room's screen for a table at the server at `url`."""
+    from negotiate.tui.app import NegotiateApp
+
+    NegotiateApp(content, watch=(url, table, token)).run()
+    return 0
