@@ -420,6 +420,7 @@ COMMANDS = {
     "class": lambda args: _networked("cmd_class", args),
     "join": lambda args: _networked("cmd_join", args),
     "watch": lambda args: _networked("cmd_watch", args),
+    "teach": lambda args: _networked("cmd_teach", args),
     "debrief": lambda args: _debrief(args),
     "handouts": lambda args: _handouts(args),
 }

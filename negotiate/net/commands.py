@@ -68,6 +68,9 @@ def add_parsers(sub: argparse._SubParsersAction, whole: Any, at_least_one: Any) 
     export.add_argument("klass", metavar="CLASS")
     export.add_argument("dir", type=Path, metavar="DIR")
 
+    teach = sub.add_parser("teach", help="the facilitator's console: every table, its alerts and controls")
+    teach.add_argument("url", nargs="?", default=None, metavar="URL", help=f"the server (default: {DEFAULT_URL})")
+
     watch = sub.add_parser("watch", help="the room's screen: one table's public view (the facilitator's token)")
     watch.add_argument("url", nargs="?", default=None, metavar="URL", help=f"the server (default: {DEFAULT_URL})")
     watch.add_argument("table", metavar="TABLE", help="the table, as `class status` names it (CLASS-N)")
@@ -210,6 +213,18 @@ def cmd_join(args: argparse.Namespace, content: Content) -> int:
     from negotiate.tui.remote import join_app
 
     return join_app(content, url, args.code)
+
+
+def cmd_teach(args: argparse.Namespace, content: Content) -> int:
+    from negotiate.net.client import read_token
+    from negotiate.tui.console import teach_app
+
+    try:
+        token = read_token()
+    except JoinError as exc:
+        print(f"negotiate: {exc}", file=sys.stderr)
+        return 1
+    return teach_app(content, args.url or DEFAULT_URL, token)
 
 
 def cmd_watch(args: argparse.Namespace, content: Content) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,6 +94,8 @@ class Host:
         marks = store.marks(record.id)
         self.joined = {seat for seat in self.game.table.order if marks.get(f"joined:{seat}")}
         self.started = bool(marks.get("started"))
+        self.moved_at = time.monotonic()
+        """When the table last moved (for the facilitator's idle alert)."""
         self.bots: dict[str, Bot] = {}
         self._stale_bots = False
         """The bots must be made again, caught up with the game (on starting, after an undo)."""
@@ -282,6 +285,7 @@ class Host:
         """Apply a checked action, commit it, then tell every seat."""
         before = len(self.game.events)
         self._apply(action)
+        self.moved_at = time.monotonic()
         try:
             self.store.append(self.id, Logged(self.seq, seat, action_id, action.model_dump(mode="json")))
         except Exception:

@@ -6,6 +6,7 @@ facilitator's commands over HTTP behind a token.
     POST /api/start                    start a class's tables or one table: {class} or {table}
     GET  /api/status                   every table: round, phase, turn, devices, digest
     GET  /api/classes/{id}/export      every table of a class as save data
+    GET  /api/tables/{id}/controls     what the facilitator may do at a table now
     POST /api/tables/{id}/act          a facilitator's action at a table: {action}
 
 Several processes may serve one store (PostgreSQL): each table is owned by one of them at a time
@@ -137,6 +138,7 @@ class Server:
         app.router.add_get("/api/status", self._facilitator(self.status))
         app.router.add_get("/api/classes/{id}/export", self._facilitator(self.export))
         app.router.add_post("/api/tables/{id}/act", self._facilitator(self.act))
+        app.router.add_get("/api/tables/{id}/controls", self._facilitator(self.controls))
         app.on_startup.append(self._run_tables)
         app.on_shutdown.append(self._stop_tables)
         return app
@@ -505,6 +507,12 @@ class Server:
             "year": game.table.year(game.state.round),
             "phase": game.state.phase,
             "turn": game.current_seat,
+            "rounds": host.record.rounds,
+            "paused": game.state.paused,
+            "crisis": game.state.global_tracks["crisis"],
+            "crisis_max": game.table.scenario.global_tracks["crisis"].max,
+            "governance": game.state.global_tracks["governance"],
+            "idle": round(time.monotonic() - host.moved_at),
             "started": host.started,
             "seating": host.seating(),
             "connected": host.connected(),
@@ -519,6 +527,17 @@ class Server:
         for where in elsewhere:
             found += (await self._ask(where, "GET", f"/api/classes/{klass}/export?here=1"))["tables"]
         return {"tables": self._in_order(found)}
+
+    async def controls(self, request: web.Request) -> dict[str, Any]:
+        """What the facilitator may do at a table now (its engine's legal actions)."""
+        table_id = request.match_info["id"]
+        hosts, elsewhere = self._chosen(None, table_id)
+        if not hosts:
+            if not elsewhere:
+                raise Refused(503, f"table {table_id} is moving to another server: try again in a few seconds")
+            return await self._ask(elsewhere.pop(), "GET", f"/api/tables/{table_id}/controls")
+        game = hosts[0].game
+        return {"actions": [action.model_dump(mode="json") for action in game.legal_actions("facilitator")]}
 
     async def act(self, request: web.Request) -> dict[str, Any]:
         table_id = request.match_info["id"]

@@ -35,6 +35,7 @@ class NegotiateApp(App[None]):
         bot_delay: float = 0.6,
         join: tuple[str, str | None] | None = None,
         watch: tuple[str, str, str] | None = None,
+        teach: tuple[str, str] | None = None,
     ):
         """`join`: the server's address and a seat's join code (None: asked for), to play at a
         server's table instead of at this computer."""
@@ -42,6 +43,8 @@ class NegotiateApp(App[None]):
         self.content = content
         self.first_session = session
         self.join = join
+        self.teaching = teach
+        """The server's address and the facilitator's token: the facilitator's console."""
         self.watching = watch
         """The server's address, a table and the facilitator's token: the room's screen for that table."""
         self.link: SeatLink | None = None
@@ -53,6 +56,10 @@ class NegotiateApp(App[None]):
         self.theme = DARK
         if self.first_session is not None:
             self.begin(self.first_session)
+        elif self.teaching is not None:
+            from negotiate.tui.console import ConsoleScreen
+
+            self.push_screen(ConsoleScreen(*self.teaching))
         elif self.watching is not None:
             self.run_worker(self._watch(*self.watching), exclusive=True)
         elif self.join is not None:

@@ -16,6 +16,7 @@ from negotiate.bots import Answer
 from negotiate.engine import ActionModel
 from negotiate.engine.actions import InjectShock, SendMessage, SidePayment
 from negotiate.engine.deals import describe
+from negotiate.engine.table import Table
 from negotiate.tui import saves
 from negotiate.tui.session import Sitting
 
@@ -308,24 +309,33 @@ class PinDialog(ModalScreen[bool]):
         self.query_one(".error", Static).update("✗ That is not the PIN.")
 
 
+UNDO_HERE = "Undo: take back the last move by a person (and the bots' moves since)"
+"""Undo at this computer's table (see `Session.take_back`)."""
+UNDO_ONE = "Undo: take back the last move"
+"""Undo at a server's table: one action of its log."""
+
+
 class FacilitatorMenu(ModalScreen[ActionModel | int | None]):
-    """Pause or resume, undo, end the phase, inject a shock, set the phase timer. Returns the
-    facilitator's action, or the timer's minutes."""
+    """Pause or resume, undo, end the phase, inject a shock (its text shown before it strikes),
+    set the phase timer. Returns the facilitator's action, or the timer's minutes. `actions`:
+    what the facilitator may do at the table now; `minutes` None: no timer here."""
 
     BINDINGS = [Binding("escape", "dismiss", "Close")]
 
-    def __init__(self, session: Sitting, minutes: int):
+    def __init__(self, table: Table, actions: list[ActionModel], minutes: int | None, undo: str = UNDO_HERE):
         super().__init__()
-        self.session = session
+        self.table = table
         self.minutes = minutes
-        self.actions = session.board.legal_actions("facilitator")
+        self.actions = actions
+        self.undo = undo
 
     def compose(self) -> ComposeResult:
-        table = self.session.table
+        table = self.table
         options = []
         for number, action in enumerate(self.actions):
             if not isinstance(action, InjectShock):
-                options.append(Option(_facilitator_line(action.type), id=str(number)))  # type: ignore[attr-defined]
+                line = self.undo if action.type == "undo" else _facilitator_line(action.type)  # type: ignore[attr-defined]
+                options.append(Option(line, id=str(number)))
         shocks = [
             (f"{table.content.shocks[a.card].name} → {table.name(a.target) if a.target else 'all it strikes'}", n)
             for n, a in enumerate(self.actions)
@@ -338,11 +348,21 @@ class FacilitatorMenu(ModalScreen[ActionModel | int | None]):
             with Horizontal(classes="row"):
                 yield Select(shocks, prompt="which shock, at whom", id="shock")
                 yield Button("Inject", id="inject", variant="warning")
-            yield Label("Phase timer: minutes per phase, shown at the top, with a warning (0: no timer)")
-            with Horizontal(classes="row"):
-                yield Input(str(self.minutes), type="integer", id="minutes")
-                yield Button("Set", id="set")
+            yield Static("", id="shock-text")
+            if self.minutes is not None:
+                yield Label("Phase timer: minutes per phase, shown at the top, with a warning (0: no timer)")
+                with Horizontal(classes="row"):
+                    yield Input(str(self.minutes), type="integer", id="minutes")
+                    yield Button("Set", id="set")
             yield Static(classes="error")
+
+    @on(Select.Changed, "#shock")
+    def _show_shock(self, event: Select.Changed) -> None:
+        """The card's text, before it strikes."""
+        chosen = event.value
+        action = self.actions[chosen] if isinstance(chosen, int) else None
+        text = self.table.content.shocks[action.card].text if isinstance(action, InjectShock) else ""
+        self.query_one("#shock-text", Static).update(text)
 
     @on(OptionList.OptionSelected, "#controls")
     def _control(self, event: OptionList.OptionSelected) -> None:
@@ -371,7 +391,6 @@ def _facilitator_line(kind: str) -> str:
         "pause": "Pause the game",
         "resume": "Resume the game",
         "end_phase": "End this phase now",
-        "undo": "Undo: take back the last move by a person (and the bots' moves since)",
     }.get(kind, kind)
 
 

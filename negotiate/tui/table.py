@@ -194,7 +194,9 @@ class TableScreen(Screen[None]):
         turn = Text(" ")
         seat = self.session.board.current_seat
         if view.paused:
-            turn.append("PAUSED by the facilitator (f to resume)", style="bold yellow")
+            turn.append(
+                "PAUSED by the facilitator" + ("" if self.session.remote else " (f to resume)"), style="bold yellow"
+            )
         elif view.phase == "game_over":
             turn.append("The game is over.", style="bold")
         elif seat is not None and self.session.is_human(seat):
@@ -548,7 +550,12 @@ class TableScreen(Screen[None]):
 
         def unlocked(yes: bool | None) -> None:
             if yes:
-                self.app.push_screen(FacilitatorMenu(self.session, self.time_limit), chosen)
+                self.app.push_screen(
+                    FacilitatorMenu(
+                        self.session.table, self.session.board.legal_actions("facilitator"), self.time_limit
+                    ),
+                    chosen,
+                )
 
         if self.session.lock is None:
             unlocked(True)

@@ -1,0 +1,192 @@
+"""The facilitator's console (`negotiate teach`): every table at the server, with its alerts, and
+the facilitator's controls for one table or for all. Each control is the engine's facilitator
+action, sent to the table's log (so it replays, and the debrief shows it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from negotiate.content import Content
+from negotiate.engine import ActionModel
+from negotiate.engine.actions import parse_action
+from negotiate.engine.game import _shortened
+from negotiate.engine.table import Table, table_for
+from negotiate.tui.words import PHASES
+
+POLL = 1.0
+"""Seconds between looks at the tables."""
+IDLE = 120
+"""Seconds a started table may stand still before it is flagged."""
+NEAR = 3
+"""Crisis within this much of its maximum is flagged: collapse is near."""
+
+
+def alerts(status: dict[str, Any]) -> list[str]:
+    """What needs the facilitator's eye at a table, in words."""
+    if status["finished"]:
+        return []
+    found = []
+    if status["started"] and not status["paused"] and status["idle"] > IDLE:
+        found.append(f"idle {status['idle'] // 60} min")
+    empty = [
+        seat
+        for seat, who in status["seating"].items()
+        if seat not in status["connected"] and (who == "human" or (who == "waiting" and status["started"]))
+    ]
+    if empty:
+        found.append(f"no device: {', '.join(empty)}")
+    if status["crisis"] >= status["crisis_max"] - NEAR:
+        found.append("collapse near")
+    return found
+
+
+class ConsoleScreen(Screen[None]):
+    """Every table of the server; Enter opens the controls of the table under the cursor."""
+
+    BINDINGS = [
+        Binding("c", "controls", "Controls"),
+        Binding("p", "pause_all", "Pause all"),
+        Binding("r", "resume_all", "Resume all"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, url: str, token: str):
+        super().__init__()
+        self.url, self.token = url.rstrip("/"), token
+        self.tables: list[dict[str, Any]] = []
+        self._session: aiohttp.ClientSession | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"[b]Facilitator's console[/b] · {self.url}", id="console-title")
+        yield DataTable(id="console-tables", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="console-note")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        grid = self.query_one(DataTable)
+        grid.add_columns("table", "scenario", "year", "phase", "turn", "devices", "crisis", "governance", "alerts")
+        self._session = aiohttp.ClientSession(headers={"Authorization": f"Bearer {self.token}"})
+        await self.look()
+        self.set_interval(POLL, self.look)
+
+    async def on_unmount(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        assert self._session is not None
+        try:
+            async with self._session.request(method, self.url + path, json=body) as response:
+                answer = await response.json()
+        except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
+            raise ConsoleError(f"cannot reach the server at {self.url}: {exc}") from None
+        if response.status != 200:
+            raise ConsoleError(answer.get("error", response.reason) if isinstance(answer, dict) else response.reason)
+        return answer
+
+    async def look(self) -> None:
+        """Read every table's status, and draw it."""
+        try:
+            self.tables = (await self._call("GET", "/api/status"))["tables"]
+        except ConsoleError as exc:
+            self.query_one("#console-note", Static).update(Text(f"✗ {exc}", style="bold red"))
+            return
+        grid = self.query_one(DataTable)
+        row = grid.cursor_row
+        grid.clear()
+        for t in self.tables:
+            humans = [s for s, who in t["seating"].items() if who in ("human", "waiting")]
+            state = "over" if t["finished"] else PHASES.get(t["phase"], t["phase"])
+            if t["paused"]:
+                state = f"PAUSED · {state}"
+            elif not t["started"]:
+                state = "waiting to start"
+            flagged = alerts(t)
+            grid.add_row(
+                t["table"],
+                t["scenario"],
+                f"{t['year']} (round {t['round'] + 1})",
+                state,
+                t["turn"] or "-",
+                f"{len([s for s in humans if s in t['connected']])}/{len(humans)}",
+                f"{t['crisis']}/{t['crisis_max']}",
+                str(t["governance"]),
+                Text(", ".join(flagged), style="bold red") if flagged else "",
+            )
+        if self.tables:
+            grid.move_cursor(row=min(row, len(self.tables) - 1))
+        self.query_one("#console-note", Static).update(
+            f"{len(self.tables)} table(s) · Enter (or c): pause, undo, end the phase or inject a shock at the table under the cursor"
+        )
+
+    def _table(self, status: dict[str, Any]) -> Table:
+        content: Content = self.app.content  # type: ignore[attr-defined]
+        return table_for(content, _shortened(content.scenario(status["scenario"]), status["rounds"]))
+
+    async def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
+        await self.action_controls()
+
+    async def action_controls(self) -> None:
+        from negotiate.tui.dialogs import UNDO_ONE, FacilitatorMenu
+
+        grid = self.query_one(DataTable)
+        if not self.tables:
+            return
+        status = self.tables[grid.cursor_row]
+        try:
+            actions = [
+                parse_action(a) for a in (await self._call("GET", f"/api/tables/{status['table']}/controls"))["actions"]
+            ]
+        except ConsoleError as exc:
+            self.notify(str(exc), severity="error")
+            return
+
+        async def chosen(choice: ActionModel | int | None) -> None:
+            if isinstance(choice, ActionModel):
+                await self.send(status["table"], choice)
+
+        self.app.push_screen(FacilitatorMenu(self._table(status), actions, None, UNDO_ONE), chosen)
+
+    async def send(self, table: str, action: ActionModel) -> bool:
+        """A facilitator's action at a table; the server's refusal is shown."""
+        try:
+            answer = await self._call("POST", f"/api/tables/{table}/act", {"action": action.model_dump(mode="json")})
+        except ConsoleError as exc:
+            self.notify(str(exc), title=table, severity="error")
+            return False
+        if answer["type"] == "reject":
+            self.notify(answer["reason"], title=f"{table}: not done", severity="warning")
+            return False
+        self.notify(f"{action.type.replace('_', ' ')} at {table}", title="Done")  # type: ignore[attr-defined]
+        await self.look()
+        return True
+
+    async def _all(self, kind: str, wanted: bool) -> None:
+        for t in self.tables:
+            if not t["finished"] and t["started"] and t["paused"] != wanted:
+                await self.send(t["table"], parse_action({"type": kind}))
+
+    async def action_pause_all(self) -> None:
+        await self._all("pause", True)
+
+    async def action_resume_all(self) -> None:
+        await self._all("resume", False)
+
+
+class ConsoleError(Exception):
+    """The server could not be asked, or refused; the text says why."""
+
+
+def teach_app(content: Content, url: str, token: str) -> int:
+    """Run the facilitator's console for the server at `url`."""
+    from negotiate.tui.app import NegotiateApp
+
+    NegotiateApp(content, teach=(url, token)).run()
+    return 0

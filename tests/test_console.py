@@ -1,0 +1,83 @@
+"""The facilitator's console (`negotiate teach`) over a real server with two tables: it lists
+them with their alerts, and its controls reach one table or all, as actions in their logs."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from textual.widgets import DataTable
+
+from negotiate.engine.actions import actor
+from negotiate.tui.app import NegotiateApp
+from negotiate.tui.console import ConsoleScreen, alerts
+from negotiate.tui.dialogs import FacilitatorMenu
+from tests.net_helpers import TOKEN, serving
+
+
+def shown(app: NegotiateApp) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+
+
+async def until(pilot, done, what: str, tries: int = 100) -> None:
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if done():
+            return
+    raise AssertionError(f"never: {what}")
+
+
+async def test_the_console_steers_one_table_and_all_of_them(tmp_path, content):
+    async with serving(tmp_path, content) as run:
+        made = await run.new_class("crisis-2015", tables=2, bots="none")
+        first, second = (t["table"] for t in made["tables"])
+        app = NegotiateApp(content, teach=(run.url, TOKEN))
+        async with app.run_test(size=(140, 40)) as pilot:
+            await until(
+                pilot, lambda: isinstance(app.screen, ConsoleScreen) and len(app.screen.tables) == 2, "two tables"
+            )
+            assert first in shown(app) and second in shown(app) and "waiting to start" in shown(app)
+            await run.start(first)
+            await run.start(second)
+            await app.screen.look()
+
+            await pilot.press("c")  # the controls of the first table, under the cursor
+            await until(pilot, lambda: isinstance(app.screen, FacilitatorMenu), "the controls")
+            await pilot.press("enter")  # its first control: pause
+            await until(pilot, lambda: run.host(first).game.state.paused, "the first table paused")
+            assert not run.host(second).game.state.paused, "only the table under the cursor"
+            assert actor(run.host(first).game.log[-1]) == "facilitator", "the control is in the table's log"
+
+            await pilot.press("p")  # pause all: the second too
+            await until(pilot, lambda: run.host(second).game.state.paused, "every table paused")
+            await pilot.press("r")
+            await until(
+                pilot, lambda: not any(run.host(t).game.state.paused for t in (first, second)), "every table resumed"
+            )
+            grid = app.screen.query_one(DataTable)
+            assert grid.row_count == 2
+
+
+async def test_the_console_says_when_the_token_is_wrong(tmp_path, content):
+    async with serving(tmp_path, content) as run:
+        await run.new_class()
+        app = NegotiateApp(content, teach=(run.url, "not the token"))
+        async with app.run_test(size=(120, 30)) as pilot:
+            await until(pilot, lambda: "token is missing or wrong" in shown(app), "the refusal")
+
+
+def test_alerts_name_an_idle_table_a_seat_with_no_device_and_a_collapse_near():
+    status = {
+        "finished": False,
+        "started": True,
+        "paused": False,
+        "idle": 200,
+        "seating": {"a": "human", "b": "waiting", "c": "pragmatist:normal"},
+        "connected": ["a"],
+        "crisis": 17,
+        "crisis_max": 20,
+    }
+    assert alerts(status) == ["idle 3 min", "no device: b", "collapse near"]
+    calm = status | {"idle": 10, "connected": ["a", "b"], "crisis": 10}
+    assert alerts(calm) == []
+    assert alerts(status | {"finished": True}) == []
