@@ -1,4 +1,5 @@
-"""The command line of networked play: `serve`, `class new|start|status|export` and `join`.
+"""The command line of networked play: `serve`, `class new|start|status|export`, `join`, and
+the facilitator's `teach` and `watch`.
 Parse, call the package, print; the rules live in the engine, the tables on the server."""
 
 from __future__ import annotations
@@ -178,7 +179,6 @@ def _status(args: argparse.Namespace, _: Content) -> int:
 
 
 def _export(args: argparse.Namespace, _: Content) -> int:
-
     tables = call(args.server, "GET", f"/api/classes/{args.klass}/export")["tables"]
     args.dir.mkdir(parents=True, exist_ok=True)
     for t in tables:

@@ -14,7 +14,6 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,9 +38,9 @@ OUTBOX = 256
 
 @dataclass(eq=False)
 class Device:
-    """One connection to a seat (or a facilitator's, with no seat): its outbox."""
+    """One connection to a seat (or to the table's public view: PUBLIC): its outbox."""
 
-    seat: str | None
+    seat: str
     address: str
     outbox: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(OUTBOX))
     dropped: bool = False
@@ -100,7 +99,6 @@ class Host:
         self._stale_bots = False
         """The bots must be made again, caught up with the game (on starting, after an undo)."""
         self.queue: asyncio.Queue[Request] = asyncio.Queue()
-        self.on_change: Callable[[Host], None] | None = None
         self._writer: asyncio.Task[None] | None = None
 
     # --- reading ---------------------------------------------------------------------------
@@ -170,7 +168,6 @@ class Host:
     def join(self, device: Device, since: int | None) -> None:
         """A device joins its seat: a person takes the seat from then on, from any bot."""
         seat = device.seat
-        assert seat is not None
         if seat not in self.joined:
             self.joined.add(seat)
             self.bots.pop(seat, None)
@@ -187,9 +184,8 @@ class Host:
         device.send(self.snapshot(PUBLIC, since))
 
     def leave(self, device: Device) -> None:
-        if device.seat is not None:
-            self.devices[device.seat].discard(device)
-            self._tell_all()
+        self.devices[device.seat].discard(device)
+        self._tell_all()
 
     def start(self) -> None:
         """Play begins: bots take the seats nobody joined."""
@@ -250,7 +246,6 @@ class Host:
     def _take(self, request: Request) -> Ack | Reject:
         device, action_id = request.device, request.id or ""
         seat = device.seat if device is not None else "facilitator"
-        assert seat is not None
         known = self.answers.get((seat, action_id)) if request.id else None
         if known is not None:
             return known
@@ -336,8 +331,6 @@ class Host:
             ).model_dump_json()
             for device in list(devices):
                 device.send(update)
-        if self.on_change is not None:
-            self.on_change(self)
 
     # --- bots ------------------------------------------------------------------------------
 

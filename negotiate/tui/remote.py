@@ -126,11 +126,6 @@ class RemoteSession:
         """Whether this device plays the seat (the others play elsewhere: people or the server's bots)."""
         return seat == self.link.seat
 
-    def plays(self, seat: str) -> str:
-        """Who plays a seat, in words: a person, a bot, or nobody yet."""
-        who = self.link.seen.seating.get(seat, HUMAN)
-        return {HUMAN: "a person", WAITING: "nobody yet"}.get(who, f"a bot ({who})")
-
     def moved(self) -> set[str]:
         return set()
 
