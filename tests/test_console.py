@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 
 from negotiate.engine.actions import actor
 from negotiate.tui.app import NegotiateApp
-from negotiate.tui.console import ConsoleScreen, alerts
+from negotiate.tui.console import AnnounceDialog, ConsoleScreen, alerts
 from negotiate.tui.dialogs import FacilitatorMenu
 from tests.net_helpers import TOKEN, serving
 
@@ -56,6 +56,15 @@ async def test_the_console_steers_one_table_and_all_of_them(tmp_path, content):
             )
             grid = app.screen.query_one(DataTable)
             assert grid.row_count == 2
+
+            await pilot.press("M")  # a message to every table
+            await until(pilot, lambda: isinstance(app.screen, AnnounceDialog), "the message dialog")
+            await pilot.press(*"Five minutes left", "enter")
+            for table in (first, second):
+                await until(pilot, lambda t=table: run.host(t).game.state.messages, f"the message at {table}")
+                said = run.host(table).game.state.messages[-1]
+                assert (said.sender, said.to, said.text) == ("facilitator", None, "Five minutes left")
+                assert any("The facilitator, to all: Five minutes left" in e.text for e in run.host(table).game.events)
 
 
 async def test_the_console_says_when_the_token_is_wrong(tmp_path, content):

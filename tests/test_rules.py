@@ -1016,3 +1016,17 @@ def test_sponsoring_a_draft_needs_the_capital_to_sign_it_at_home(new_game):
     turn_to(game, NORTH)
     game.state.seat(NORTH).tracks["political_capital"] = 1
     assert "political capital" in game.check(Endorse(seat=NORTH, deal=draft))
+
+
+def test_the_facilitators_message_reaches_every_seat_and_replays(content):
+    from negotiate.engine.actions import Announce
+    from negotiate.engine.save import digest
+
+    game = Game(content, "classroom", 1)
+    game.apply(Announce(text="Five minutes left in this round"))
+    for seat in game.table.order:
+        said = game.view(seat).messages[-1]
+        assert (said.sender, said.to, said.text) == ("facilitator", None, "Five minutes left in this round")
+    assert digest(Game.replayed(content, "classroom", 1, game.log)) == digest(game)
+    with pytest.raises(IllegalAction, match="text"):
+        game.apply({"type": "announce", "text": ""})

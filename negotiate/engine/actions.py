@@ -156,6 +156,13 @@ class InjectShock(ActionModel):
     target: str | None = Field(None, description="a seat id; None strikes all seats of the card's type")
 
 
+class Announce(ActionModel):
+    """Facilitator: a message to everyone at the table, kept with the seats' messages."""
+
+    type: Literal["announce"] = "announce"
+    text: str = Field(min_length=1, max_length=TEXT_LIMIT)
+
+
 class Pause(ActionModel):
     """Facilitator: stop play; only the facilitator may act until resumed."""
 
@@ -197,6 +204,7 @@ Action = Annotated[
     | SendMessage
     | Pass
     | InjectShock
+    | Announce
     | Pause
     | Resume
     | Undo
@@ -204,7 +212,7 @@ Action = Annotated[
     Field(discriminator="type"),
 ]
 ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
-FACILITATOR_ACTIONS = (InjectShock, Pause, Resume, Undo, EndPhase)
+FACILITATOR_ACTIONS = (InjectShock, Announce, Pause, Resume, Undo, EndPhase)
 
 
 def malformed(action: object) -> str | None:

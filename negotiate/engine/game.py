@@ -14,6 +14,7 @@ from negotiate.content.schema import Scenario
 from negotiate.engine import legal
 from negotiate.engine.actions import (
     ActionModel,
+    Announce,
     EndPhase,
     InjectShock,
     Pause,
@@ -30,7 +31,7 @@ from negotiate.engine.moves import perform
 from negotiate.engine.rounds import strike
 from negotiate.engine.scoring import ScoreLine, breakdown
 from negotiate.engine.setup import new_state
-from negotiate.engine.state import GameState
+from negotiate.engine.state import FACILITATOR, GameState, Message, build
 from negotiate.engine.table import Table, table_for
 from negotiate.engine.view import Copies, SeatView, public, view
 
@@ -155,6 +156,11 @@ class Game:
         end_phase = False
         if isinstance(action, SeatAction):
             perform(self.table, self.state, action, story)
+        elif isinstance(action, Announce):
+            self.state.messages.append(
+                build(Message, round=self.state.round, sender=FACILITATOR, to=None, text=action.text)
+            )
+            story.add("facilitator", f"The facilitator, to all: {action.text}")
         elif isinstance(action, Pause):
             self.state.paused = True
             story.add("facilitator", "The facilitator pauses the game")

@@ -9,6 +9,7 @@ from negotiate.content.schema import Forum, Power
 from negotiate.engine.actions import (
     Accept,
     ActionModel,
+    Announce,
     Audit,
     Campaign,
     Counter,
@@ -114,6 +115,8 @@ def reason(table: Table, state: GameState, action: ActionModel) -> str | None:
 
 
 def _facilitator_reason(table: Table, state: GameState, action: ActionModel) -> str | None:
+    if isinstance(action, Announce):
+        return None
     if isinstance(action, Pause):
         return "the game is already paused" if state.paused else None
     if isinstance(action, Resume):

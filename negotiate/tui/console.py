@@ -8,14 +8,16 @@ from typing import Any
 
 import aiohttp
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Static
 
 from negotiate.content import Content
 from negotiate.engine import ActionModel
-from negotiate.engine.actions import parse_action
+from negotiate.engine.actions import TEXT_LIMIT, parse_action
 from negotiate.engine.game import _shortened
 from negotiate.engine.table import Table, table_for
 from negotiate.tui.words import PHASES
@@ -52,6 +54,8 @@ class ConsoleScreen(Screen[None]):
 
     BINDINGS = [
         Binding("c", "controls", "Controls"),
+        Binding("m", "announce", "Message the table"),
+        Binding("M", "announce_all", "Message all"),
         Binding("p", "pause_all", "Pause all"),
         Binding("r", "resume_all", "Resume all"),
         Binding("q", "app.quit", "Quit"),
@@ -123,7 +127,7 @@ class ConsoleScreen(Screen[None]):
         if self.tables:
             grid.move_cursor(row=min(row, len(self.tables) - 1))
         self.query_one("#console-note", Static).update(
-            f"{len(self.tables)} table(s) · Enter (or c): pause, undo, end the phase or inject a shock at the table under the cursor"
+            f"{len(self.tables)} table(s) · Enter (or c): pause, undo, end the phase or inject a shock at the table under the cursor; m: a message to it"
         )
 
     def _table(self, status: dict[str, Any]) -> Table:
@@ -168,6 +172,22 @@ class ConsoleScreen(Screen[None]):
         await self.look()
         return True
 
+    def action_announce(self) -> None:
+        if self.tables:
+            self._announce([self.tables[self.query_one(DataTable).cursor_row]["table"]])
+
+    def action_announce_all(self) -> None:
+        self._announce([t["table"] for t in self.tables if not t["finished"]])
+
+    def _announce(self, tables: list[str]) -> None:
+        """A message to everyone at these tables: it shows in their Messages and story."""
+
+        async def written(text: str | None) -> None:
+            for table in tables if text else ():
+                await self.send(table, parse_action({"type": "announce", "text": text}))
+
+        self.app.push_screen(AnnounceDialog(", ".join(tables)), written)
+
     async def _all(self, kind: str, wanted: bool) -> None:
         for t in self.tables:
             if not t["finished"] and t["started"] and t["paused"] != wanted:
@@ -178,6 +198,25 @@ class ConsoleScreen(Screen[None]):
 
     async def action_resume_all(self) -> None:
         await self._all("resume", False)
+
+
+class AnnounceDialog(ModalScreen[str | None]):
+    """Write a message to everyone at some tables (Enter sends, Escape does not)."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel")]
+
+    def __init__(self, tables: str):
+        super().__init__()
+        self.tables = tables
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(f"A message to everyone at {self.tables}", classes="title")
+            yield Input(placeholder="five minutes left in this round", max_length=TEXT_LIMIT, id="announce")
+
+    @on(Input.Submitted, "#announce")
+    def _send(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
 
 
 class ConsoleError(Exception):
