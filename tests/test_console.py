@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 
 from negotiate.engine.actions import actor
 from negotiate.tui.app import NegotiateApp
-from negotiate.tui.console import AnnounceDialog, ConsoleScreen, alerts
+from negotiate.tui.console import AnnounceDialog, ChoiceDialog, ConsoleScreen, alerts
 from negotiate.tui.dialogs import FacilitatorMenu
 from tests.net_helpers import TOKEN, serving
 
@@ -65,6 +65,22 @@ async def test_the_console_steers_one_table_and_all_of_them(tmp_path, content):
                 said = run.host(table).game.state.messages[-1]
                 assert (said.sender, said.to, said.text) == ("facilitator", None, "Five minutes left")
                 assert any("The facilitator, to all: Five minutes left" in e.text for e in run.host(table).game.events)
+
+            host = run.host(first)  # nobody joined it, and it has no bots: it waits for Brandholm
+            await pilot.press("h")
+            await until(pilot, lambda: isinstance(app.screen, ChoiceDialog), "the seats to hand over")
+            await pilot.press("enter")  # Brandholm, to its default bot
+            await until(pilot, lambda: any(actor(a) == "brandholm" for a in host.game.log), "Brandholm's bot playing")
+            assert host.seating()["brandholm"] == "pragmatist:normal"
+            assert any("hands Federal Republic of Brandholm to a bot" in e.text for e in host.game.events)
+            await until(
+                pilot, lambda: not host.queue.qsize() and host.game.current_seat != "brandholm", "its turn over"
+            )
+            await pilot.press("h")
+            await until(pilot, lambda: isinstance(app.screen, ChoiceDialog), "the seats to hand over")
+            await pilot.press("enter")  # and back to a person
+            await until(pilot, lambda: host.seating()["brandholm"] == "waiting", "Brandholm a person's seat again")
+            assert [a.type for a in host.game.log if a.type == "hand_over"] == ["hand_over", "hand_over"]
 
 
 async def test_the_console_says_when_the_token_is_wrong(tmp_path, content):

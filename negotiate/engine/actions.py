@@ -163,6 +163,20 @@ class Announce(ActionModel):
     text: str = Field(min_length=1, max_length=TEXT_LIMIT)
 
 
+PERSON = "person"
+"""`HandOver.to` for a seat a person plays."""
+
+
+class HandOver(ActionModel):
+    """Facilitator: from now on a bot plays the seat (`to`: its personality[:level]), or a
+    person does again (`to`: "person"). Who plays a seat is the table's business, not the
+    rules': this only puts it in the log and the story."""
+
+    type: Literal["hand_over"] = "hand_over"
+    seat: str = Field(min_length=1, max_length=64)
+    to: str = Field(min_length=1, max_length=64)
+
+
 class Pause(ActionModel):
     """Facilitator: stop play; only the facilitator may act until resumed."""
 
@@ -205,6 +219,7 @@ Action = Annotated[
     | Pass
     | InjectShock
     | Announce
+    | HandOver
     | Pause
     | Resume
     | Undo
@@ -212,7 +227,7 @@ Action = Annotated[
     Field(discriminator="type"),
 ]
 ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
-FACILITATOR_ACTIONS = (InjectShock, Announce, Pause, Resume, Undo, EndPhase)
+FACILITATOR_ACTIONS = (InjectShock, Announce, HandOver, Pause, Resume, Undo, EndPhase)
 
 
 def malformed(action: object) -> str | None:

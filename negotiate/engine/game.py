@@ -13,9 +13,11 @@ from negotiate.content import Content
 from negotiate.content.schema import Scenario
 from negotiate.engine import legal
 from negotiate.engine.actions import (
+    PERSON,
     ActionModel,
     Announce,
     EndPhase,
+    HandOver,
     InjectShock,
     Pause,
     Resume,
@@ -161,6 +163,9 @@ class Game:
                 build(Message, round=self.state.round, sender=FACILITATOR, to=None, text=action.text)
             )
             story.add("facilitator", f"The facilitator, to all: {action.text}")
+        elif isinstance(action, HandOver):
+            player = "a person" if action.to == PERSON else f"a bot ({action.to})"
+            story.add("facilitator", f"The facilitator hands {self.table.name(action.seat)} to {player}")
         elif isinstance(action, Pause):
             self.state.paused = True
             story.add("facilitator", "The facilitator pauses the game")

@@ -16,6 +16,7 @@ from negotiate.engine.actions import (
     DealSpec,
     Endorse,
     EndPhase,
+    HandOver,
     InjectShock,
     Pass,
     Pause,
@@ -117,6 +118,8 @@ def reason(table: Table, state: GameState, action: ActionModel) -> str | None:
 def _facilitator_reason(table: Table, state: GameState, action: ActionModel) -> str | None:
     if isinstance(action, Announce):
         return None
+    if isinstance(action, HandOver):
+        return None if action.seat in table.seats else f"unknown seat {action.seat!r}"
     if isinstance(action, Pause):
         return "the game is already paused" if state.paused else None
     if isinstance(action, Resume):

@@ -17,10 +17,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from negotiate.bots import Bot, BotSpec, resumed_bots
+from negotiate.bots import Bot, BotSpec, LineupError, parse_lineup, resumed_bots
 from negotiate.content import Content
 from negotiate.engine import ActionModel, Game, IllegalAction
-from negotiate.engine.actions import Undo, actor, parse_action
+from negotiate.engine.actions import PERSON, HandOver, Undo, actor, parse_action
 from negotiate.engine.save import digest, to_save
 from negotiate.net.protocol import Ack, Message, Reject, ScoreItem, Snapshot, Update
 from negotiate.net.store import Logged, Store, TableRecord
@@ -83,6 +83,9 @@ class Request:
 class Host:
     """A table's game and its writer."""
 
+    handed: dict[str, str]
+    """The seats the facilitator handed to a bot (its spec) or back to a person (PERSON)."""
+
     def __init__(self, record: TableRecord, content: Content, store: Store):
         self.record = record
         self.store = store
@@ -116,9 +119,14 @@ class Host:
         return {seat: self._who(seat) for seat in self.game.table.order}
 
     def _who(self, seat: str) -> str:
+        handed = self.handed.get(seat)
+        if handed is not None and handed != PERSON:
+            return handed  # the facilitator gave it to a bot
         if seat in self.joined:
             return HUMAN
-        return self.record.bots.get(seat, WAITING) if self.started else WAITING
+        if handed == PERSON or not self.started:
+            return WAITING
+        return self.record.bots.get(seat, WAITING)
 
     def connected(self) -> list[str]:
         return [seat for seat in self.game.table.order if self.devices[seat]]
@@ -170,7 +178,8 @@ class Host:
         seat = device.seat
         if seat not in self.joined:
             self.joined.add(seat)
-            self.bots.pop(seat, None)
+            if self._who(seat) == HUMAN:
+                self.bots.pop(seat, None)
             self.store.mark(self.id, f"joined:{seat}", "1")
             if not self.started and self.joined >= set(self.game.table.order):
                 self.start()
@@ -271,7 +280,14 @@ class Host:
                 id=action_id,
                 reason=f"this device plays {self.game.table.name(seat) if seat != 'facilitator' else 'the facilitator'}, not {name}",
             )
+        if seat in self.handed and self._who(seat) != HUMAN and seat != "facilitator":
+            return Reject(id=action_id, reason=f"the facilitator handed {self.game.table.name(seat)} to a bot")
         problem = self.game.check(action)
+        if problem is None and isinstance(action, HandOver) and action.to != PERSON:
+            try:
+                parse_lineup(f"{action.seat}={action.to}", self.game.table)
+            except LineupError as exc:
+                problem = f"to: {exc}"
         if problem is not None:
             return Reject(id=action_id, reason=problem)
         return action
@@ -286,8 +302,8 @@ class Host:
         except Exception:
             self._load()  # not committed: it did not happen
             raise
-        if isinstance(action, Undo):
-            self._stale_bots = True  # a bot's memory may hold what was undone
+        if isinstance(action, (Undo, HandOver)):
+            self._stale_bots = True  # a bot's memory may hold what was undone, or a seat changed hands
             self._tell_all(reset=True)
         else:
             self._tell_all(start=before)
@@ -297,6 +313,8 @@ class Host:
         self.game.apply(action)
         if isinstance(action, Undo):
             self.undone_at.append(self.seq)
+        if isinstance(action, (Undo, HandOver)):
+            self.handed = {a.seat: a.to for a in self.game.effective_log() if isinstance(a, HandOver)}
         self.marks.append(len(self.game.events))
 
     def _load(self) -> None:
@@ -307,6 +325,7 @@ class Host:
         """The number of events after each action (index: sequence number)."""
         self.undone_at: list[int] = []
         """Sequence numbers of the undos: a client that saw less needs the whole story again."""
+        self.handed = {}
         for entry in self.store.log(record.id):
             self._apply(parse_action(entry.action))
             if entry.action_id is not None:
@@ -335,7 +354,8 @@ class Host:
     # --- bots ------------------------------------------------------------------------------
 
     def _bots(self) -> dict[str, Bot]:
-        specs = {seat: BotSpec.parse(spec) for seat, spec in self.record.bots.items() if seat not in self.joined}
+        who = {seat: self._who(seat) for seat in self.game.table.order}
+        specs = {seat: BotSpec.parse(spec) for seat, spec in who.items() if spec not in (HUMAN, WAITING)}
         return resumed_bots(self.game, specs) if self.started else {}
 
     def _wake_bots(self) -> None:
@@ -358,7 +378,7 @@ class Host:
             view, legal = self.game.view(seat), self.game.legal_actions(seat)
             try:
                 action = await loop.run_in_executor(None, bot.decide, view, legal)
-                if seat in self.joined:  # a person took the seat while its bot thought
+                if self._who(seat) in (HUMAN, WAITING):  # a person took the seat while its bot thought
                     continue
                 problem = self.game.check(action)
                 if problem is not None:

@@ -13,11 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
+from negotiate.bots import default_lineup
 from negotiate.content import Content
 from negotiate.engine import ActionModel
-from negotiate.engine.actions import TEXT_LIMIT, parse_action
+from negotiate.engine.actions import PERSON, TEXT_LIMIT, parse_action
 from negotiate.engine.game import _shortened
 from negotiate.engine.table import Table, table_for
 from negotiate.tui.words import PHASES
@@ -56,6 +58,7 @@ class ConsoleScreen(Screen[None]):
         Binding("c", "controls", "Controls"),
         Binding("m", "announce", "Message the table"),
         Binding("M", "announce_all", "Message all"),
+        Binding("h", "hand_over", "Hand a seat over"),
         Binding("p", "pause_all", "Pause all"),
         Binding("r", "resume_all", "Resume all"),
         Binding("q", "app.quit", "Quit"),
@@ -127,7 +130,7 @@ class ConsoleScreen(Screen[None]):
         if self.tables:
             grid.move_cursor(row=min(row, len(self.tables) - 1))
         self.query_one("#console-note", Static).update(
-            f"{len(self.tables)} table(s) · Enter (or c): pause, undo, end the phase or inject a shock at the table under the cursor; m: a message to it"
+            f"{len(self.tables)} table(s) · Enter (or c): pause, undo, end the phase or inject a shock at the table under the cursor; m: a message to it; h: hand a seat to a bot or back"
         )
 
     def _table(self, status: dict[str, Any]) -> Table:
@@ -188,6 +191,27 @@ class ConsoleScreen(Screen[None]):
 
         self.app.push_screen(AnnounceDialog(", ".join(tables)), written)
 
+    def action_hand_over(self) -> None:
+        """Hand a seat of the table under the cursor to a bot, or give a bot's seat back to a person."""
+        if not self.tables:
+            return
+        status = self.tables[self.query_one(DataTable).cursor_row]
+        table = self._table(status)
+        bots = default_lineup(table)
+        choices = []
+        for seat, who in status["seating"].items():
+            to = str(bots[seat]) if who in ("human", "waiting") else PERSON
+            now = {"human": "a person", "waiting": "nobody yet"}.get(who, f"a bot ({who})")
+            to_words = "a person" if to == PERSON else f"a bot ({to})"
+            choices.append((f"{table.name(seat)}: played by {now} → {to_words}", (seat, to)))
+
+        async def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                seat, to = choice
+                await self.send(status["table"], parse_action({"type": "hand_over", "seat": seat, "to": to}))
+
+        self.app.push_screen(ChoiceDialog(f"Hand a seat over at {status['table']}", choices), chosen)
+
     async def _all(self, kind: str, wanted: bool) -> None:
         for t in self.tables:
             if not t["finished"] and t["started"] and t["paused"] != wanted:
@@ -217,6 +241,25 @@ class AnnounceDialog(ModalScreen[str | None]):
     @on(Input.Submitted, "#announce")
     def _send(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
+
+
+class ChoiceDialog(ModalScreen[Any]):
+    """Choose one of some (words, value) options (Enter chooses, Escape does not)."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, Any]]):
+        super().__init__()
+        self.title_words, self.choices = title, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(self.title_words, classes="title")
+            yield OptionList(*(Option(words, id=str(n)) for n, (words, _) in enumerate(self.choices)), id="choices")
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[int(event.option.id or 0)][1])
 
 
 class ConsoleError(Exception):
