@@ -106,3 +106,30 @@ def test_alerts_name_an_idle_table_a_seat_with_no_device_and_a_collapse_near():
     calm = status | {"idle": 10, "connected": ["a", "b"], "crisis": 10}
     assert alerts(calm) == []
     assert alerts(status | {"finished": True}) == []
+
+
+async def test_the_phase_timer_reaches_every_seat_and_at_time_up_ends_the_phase(tmp_path, content):
+    import asyncio
+
+    from tests.net_helpers import Raw, seat_codes
+
+    async with serving(tmp_path, content) as run:
+        made = await run.new_class("classroom", bots="none")
+        table = made["tables"][0]["table"]
+        seat = await Raw.join(run.url, seat_codes(made)["zanoka"])
+        await run.start(table)
+        answer = await run.act(table, {"type": "set_timer", "minutes": 1, "ends_phase": True})
+        assert answer["type"] == "ack"
+        told = await seat.until(lambda m: m["type"] == "update" and m.get("timer"))
+        assert told["timer"]["minutes"] == 1 and told["timer"]["ends_phase"] and 0 < told["timer"]["left"] <= 60
+        host = run.host(table)
+        phase = host.game.state.phase
+        host.phase_started -= 61  # a minute goes by
+        host._arm()
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            if host.game.state.phase != phase:
+                break
+        assert host.game.state.phase != phase, "time up ended the phase"
+        assert [a.type for a in host.game.log][-1:] == ["end_phase"], "as the facilitator's action, in the log"
+        await seat.close()

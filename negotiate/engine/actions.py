@@ -163,6 +163,15 @@ class Announce(ActionModel):
     text: str = Field(min_length=1, max_length=TEXT_LIMIT)
 
 
+class SetTimer(ActionModel):
+    """Facilitator: a time limit for each phase people play, from now on (0: none). The clock is
+    the table's, not the rules': at time up the phase ends if `ends_phase`, else all are warned."""
+
+    type: Literal["set_timer"] = "set_timer"
+    minutes: int = Field(ge=0, le=120)
+    ends_phase: bool = False
+
+
 PERSON = "person"
 """`HandOver.to` for a seat a person plays."""
 
@@ -220,6 +229,7 @@ Action = Annotated[
     | InjectShock
     | Announce
     | HandOver
+    | SetTimer
     | Pause
     | Resume
     | Undo
@@ -227,7 +237,7 @@ Action = Annotated[
     Field(discriminator="type"),
 ]
 ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
-FACILITATOR_ACTIONS = (InjectShock, Announce, HandOver, Pause, Resume, Undo, EndPhase)
+FACILITATOR_ACTIONS = (InjectShock, Announce, HandOver, SetTimer, Pause, Resume, Undo, EndPhase)
 
 
 def malformed(action: object) -> str | None:

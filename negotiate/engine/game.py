@@ -22,6 +22,7 @@ from negotiate.engine.actions import (
     Pause,
     Resume,
     SeatAction,
+    SetTimer,
     Undo,
     actor,
     malformed,
@@ -166,6 +167,12 @@ class Game:
         elif isinstance(action, HandOver):
             player = "a person" if action.to == PERSON else f"a bot ({action.to})"
             story.add("facilitator", f"The facilitator hands {self.table.name(action.seat)} to {player}")
+        elif isinstance(action, SetTimer):
+            limit = f"{action.minutes} minutes a phase" + (", then it ends" if action.ends_phase else "")
+            story.add(
+                "facilitator",
+                f"The facilitator sets the timer: {limit}" if action.minutes else "The facilitator stops the timer",
+            )
         elif isinstance(action, Pause):
             self.state.paused = True
             story.add("facilitator", "The facilitator pauses the game")

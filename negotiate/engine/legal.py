@@ -28,6 +28,7 @@ from negotiate.engine.actions import (
     Resume,
     SeatAction,
     SendMessage,
+    SetTimer,
     SidePayment,
     Suspend,
     Withdraw,
@@ -116,7 +117,7 @@ def reason(table: Table, state: GameState, action: ActionModel) -> str | None:
 
 
 def _facilitator_reason(table: Table, state: GameState, action: ActionModel) -> str | None:
-    if isinstance(action, Announce):
+    if isinstance(action, (Announce, SetTimer)):
         return None
     if isinstance(action, HandOver):
         return None if action.seat in table.seats else f"unknown seat {action.seat!r}"

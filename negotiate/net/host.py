@@ -20,9 +20,9 @@ from typing import Any
 from negotiate.bots import Bot, BotSpec, LineupError, parse_lineup, resumed_bots
 from negotiate.content import Content
 from negotiate.engine import ActionModel, Game, IllegalAction
-from negotiate.engine.actions import PERSON, HandOver, Undo, actor, parse_action
+from negotiate.engine.actions import PERSON, EndPhase, HandOver, Pause, Resume, SetTimer, Undo, actor, parse_action
 from negotiate.engine.save import digest, to_save
-from negotiate.net.protocol import Ack, Message, Reject, ScoreItem, Snapshot, Update
+from negotiate.net.protocol import Ack, Message, Reject, ScoreItem, Snapshot, Timer, Update
 from negotiate.net.store import Logged, Store, TableRecord
 
 log = logging.getLogger("negotiate.server")
@@ -98,6 +98,10 @@ class Host:
         self.started = bool(marks.get("started"))
         self.moved_at = time.monotonic()
         """When the table last moved (for the facilitator's idle alert)."""
+        self.phase_key = (self.game.state.round, self.game.state.phase)
+        self.phase_started = self.paused_at = time.monotonic()
+        """When this phase began (shifted by the time it was paused), and when it was paused."""
+        self._alarm: asyncio.TimerHandle | None = None
         self.bots: dict[str, Bot] = {}
         self._stale_bots = False
         """The bots must be made again, caught up with the game (on starting, after an undo)."""
@@ -166,7 +170,17 @@ class Host:
                 s: [ScoreItem(source=x.source, label=x.label, points=x.points) for x in game.score(s)] for s in seats
             },
             "connected": self.connected(),
+            "timer": self.timer(),
         }
+
+    def timer(self) -> Timer | None:
+        """The phase timer the facilitator set last (in the log as it stands), if any."""
+        last = next((a for a in reversed(self.game.effective_log()) if isinstance(a, SetTimer)), None)
+        if last is None or not last.minutes:
+            return None
+        now = self.paused_at if self.game.state.paused else time.monotonic()
+        left = last.minutes * 60 - (now - self.phase_started)
+        return Timer(minutes=last.minutes, ends_phase=last.ends_phase, left=round(left, 1))
 
     def _events(self, seat: str, start: int) -> list:
         return [e for e in self.game.events[start:] if e.to is None or e.to == seat]
@@ -202,8 +216,10 @@ class Host:
             return
         self.started = True
         self.store.mark(self.id, "started", "1")
+        self.phase_started = self.paused_at = time.monotonic()
         self._wake_bots()
         self._tell_all()
+        self._arm()
 
     # --- the writer ------------------------------------------------------------------------
 
@@ -213,8 +229,11 @@ class Host:
             self._writer = asyncio.get_running_loop().create_task(self._write(), name=f"table {self.id}")
             if self.started:
                 self._wake_bots()
+            self._arm()
 
     async def stop(self) -> None:
+        if self._alarm is not None:
+            self._alarm.cancel()
         if self._writer is not None:
             self._writer.cancel()
             try:
@@ -296,7 +315,13 @@ class Host:
         """Apply a checked action, commit it, then tell every seat."""
         before = len(self.game.events)
         self._apply(action)
-        self.moved_at = time.monotonic()
+        self.moved_at = now = time.monotonic()
+        if isinstance(action, Pause):
+            self.paused_at = now
+        elif isinstance(action, Resume):
+            self.phase_started += now - self.paused_at
+        if (key := (self.game.state.round, self.game.state.phase)) != self.phase_key:
+            self.phase_key, self.phase_started, self.paused_at = key, now, now
         try:
             self.store.append(self.id, Logged(self.seq, seat, action_id, action.model_dump(mode="json")))
         except Exception:
@@ -307,7 +332,28 @@ class Host:
             self._tell_all(reset=True)
         else:
             self._tell_all(start=before)
+        self._arm()
         return Ack(id=action_id or "", seq=self.seq)
+
+    def _arm(self) -> None:
+        """Ring at the phase's time up: it ends the phase if the facilitator chose so, else every
+        seat is told again (its screen warns)."""
+        if self._alarm is not None:
+            self._alarm.cancel()
+            self._alarm = None
+        timer = self.timer()
+        if timer is None or not self.started or self.game.is_over or self.game.state.paused:
+            return
+        self._alarm = asyncio.get_running_loop().call_later(max(0.0, timer.left), self._time_up, self.phase_key)
+
+    def _time_up(self, key: tuple[int, str]) -> None:
+        timer = self.timer()
+        if key != self.phase_key or timer is None or self.game.state.paused:
+            return
+        if timer.ends_phase and self.game.check(EndPhase()) is None:
+            self.submit(None, None, {"type": "end_phase"})
+        else:
+            self._tell_all()
 
     def _apply(self, action: ActionModel) -> None:
         self.game.apply(action)

@@ -74,10 +74,19 @@ class ScoreItem(BaseModel):
     points: float
 
 
+class Timer(BaseModel):
+    """The facilitator's phase timer, as the server's clock has it."""
+
+    minutes: int
+    ends_phase: bool
+    left: float = Field(description="seconds left in this phase when sent (0 or less: time is up)")
+
+
 class Seen(Message):
     """What changes for a seat with each action: its view, what it may do, its score."""
 
     seq: int
+    timer: Timer | None = None
     view: SeatView
     legal: list[Action]
     score: dict[str, list[ScoreItem]] = Field(

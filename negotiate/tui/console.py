@@ -28,6 +28,8 @@ POLL = 1.0
 """Seconds between looks at the tables."""
 IDLE = 120
 """Seconds a started table may stand still before it is flagged."""
+TIMERS = (3, 5, 8, 12)
+"""The phase timers the console offers, in minutes."""
 NEAR = 3
 """Crisis within this much of its maximum is flagged: collapse is near."""
 
@@ -58,6 +60,8 @@ class ConsoleScreen(Screen[None]):
         Binding("c", "controls", "Controls"),
         Binding("m", "announce", "Message the table"),
         Binding("M", "announce_all", "Message all"),
+        Binding("t", "timer", "Timer"),
+        Binding("T", "timer_all", "Timer for all"),
         Binding("h", "hand_over", "Hand a seat over"),
         Binding("p", "pause_all", "Pause all"),
         Binding("r", "resume_all", "Resume all"),
@@ -190,6 +194,31 @@ class ConsoleScreen(Screen[None]):
                 await self.send(table, parse_action({"type": "announce", "text": text}))
 
         self.app.push_screen(AnnounceDialog(", ".join(tables)), written)
+
+    def action_timer(self) -> None:
+        if self.tables:
+            self._timer([self.tables[self.query_one(DataTable).cursor_row]["table"]])
+
+    def action_timer_all(self) -> None:
+        self._timer([t["table"] for t in self.tables if not t["finished"]])
+
+    def _timer(self, tables: list[str]) -> None:
+        """A phase timer, on every seat's screen: at time up the phase ends, or all are warned."""
+        choices = [
+            (
+                f"{minutes} minutes a phase, then it ends" if ends else f"{minutes} minutes a phase, then a warning",
+                (minutes, ends),
+            )
+            for minutes in TIMERS
+            for ends in (True, False)
+        ] + [("No timer", (0, False))]
+
+        async def chosen(choice: tuple[int, bool] | None) -> None:
+            for table in tables if choice is not None else ():
+                minutes, ends = choice  # type: ignore[misc]
+                await self.send(table, parse_action({"type": "set_timer", "minutes": minutes, "ends_phase": ends}))
+
+        self.app.push_screen(ChoiceDialog(f"A phase timer at {', '.join(tables)}", choices), chosen)
 
     def action_hand_over(self) -> None:
         """Hand a seat of the table under the cursor to a bot, or give a bot's seat back to a person."""

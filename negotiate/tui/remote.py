@@ -126,6 +126,11 @@ class RemoteSession:
         """Whether this device plays the seat (the others play elsewhere: people or the server's bots)."""
         return seat == self.link.seat
 
+    def timer(self) -> tuple[int, float] | None:
+        """The facilitator's phase timer: minutes a phase, and seconds left as the server last said."""
+        timer = self.link.seen.timer
+        return None if timer is None else (timer.minutes, timer.left)
+
     def moved(self) -> set[str]:
         return set()
 

@@ -85,6 +85,8 @@ class Sitting(Protocol):
 
     def moved(self) -> set[str]: ...
 
+    def timer(self) -> tuple[int, float] | None: ...
+
     def bot_to_move(self) -> str | None: ...
 
     def decide(self, seat: str) -> ActionModel: ...
@@ -174,6 +176,10 @@ class Session:
         """How many actions the game has taken, undos included: it changes whenever the game
         moves on (for a remote seat: the sequence number of the last update it was sent)."""
         return len(self.game.log)
+
+    def timer(self) -> tuple[int, float] | None:
+        """A phase timer set elsewhere (minutes, seconds left): none here, where the screen keeps it."""
+        return None
 
     def moved(self) -> set[str]:
         """The seats (and the facilitator) with a move in the game as it stands. Read from the

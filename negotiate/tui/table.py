@@ -123,6 +123,13 @@ class TableScreen(Screen[None]):
         """The table moved on at the server: draw it anew, and let the game go on."""
         if not self.is_attached:  # the end screen took its place
             return
+        timer = self.session.timer()
+        if timer is not None or self.time_limit:  # the facilitator's timer, by the server's clock
+            minutes, left = timer or (0, 0.0)
+            seen = self._seen()
+            self.time_limit, self._phase_time, self._ticked = minutes, minutes * 60 - left, time.monotonic()
+            self._phase_key = (seen.round, seen.phase)
+            self._warned = self._warned and left <= 0
         self.refresh_table()
         self.advance()
 
@@ -433,7 +440,8 @@ class TableScreen(Screen[None]):
         self._ticked = now
         if self.time_limit and self._phase_time >= self.time_limit * 60 and not self._warned:
             self._warned = True
-            self.notify("Time is up for this phase. The facilitator may end it (f).", severity="warning")
+            who = "The facilitator may end it" + ("." if self.session.remote else " (f).")
+            self.notify(f"Time is up for this phase. {who}", severity="warning")
         status = self.query_one("#status", Static)
         status.update(self._status(view))
 
