@@ -1030,3 +1030,20 @@ def test_the_facilitators_message_reaches_every_seat_and_replays(content):
     assert digest(Game.replayed(content, "classroom", 1, game.log)) == digest(game)
     with pytest.raises(IllegalAction, match="text"):
         game.apply({"type": "announce", "text": ""})
+
+
+def test_the_facilitator_ends_the_game_this_round_and_an_undo_takes_it_back(content):
+    from negotiate.engine.actions import EndGame, Undo
+    from negotiate.engine.save import digest
+
+    game = Game(content, "crisis-2015", 2)
+    year = game.table.year(game.state.round)
+    game.apply(EndGame())
+    assert game.is_over and game.table.year(game.state.round) == year, "scored in the year it was ended"
+    assert game.state.winners or game.state.collapsed
+    assert any("ends the game" in e.text for e in game.events)
+    assert digest(Game.replayed(content, "crisis-2015", 2, game.log)) == digest(game)
+    game.apply(Undo())
+    assert not game.is_over and game.state.phase == "negotiation", "undone, the game goes on"
+    game.apply(game.legal_actions(game.current_seat)[0])  # type: ignore[arg-type]
+    assert not game.is_over

@@ -172,6 +172,12 @@ class SetTimer(ActionModel):
     ends_phase: bool = False
 
 
+class EndGame(ActionModel):
+    """Facilitator: end the game now; the round is played out with no more moves, then scored."""
+
+    type: Literal["end_game"] = "end_game"
+
+
 PERSON = "person"
 """`HandOver.to` for a seat a person plays."""
 
@@ -230,6 +236,7 @@ Action = Annotated[
     | Announce
     | HandOver
     | SetTimer
+    | EndGame
     | Pause
     | Resume
     | Undo
@@ -237,7 +244,7 @@ Action = Annotated[
     Field(discriminator="type"),
 ]
 ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
-FACILITATOR_ACTIONS = (InjectShock, Announce, HandOver, SetTimer, Pause, Resume, Undo, EndPhase)
+FACILITATOR_ACTIONS = (InjectShock, Announce, HandOver, SetTimer, Pause, Resume, Undo, EndPhase, EndGame)
 
 
 def malformed(action: object) -> str | None:

@@ -16,6 +16,7 @@ from negotiate.engine.actions import (
     PERSON,
     ActionModel,
     Announce,
+    EndGame,
     EndPhase,
     HandOver,
     InjectShock,
@@ -173,6 +174,10 @@ class Game:
                 "facilitator",
                 f"The facilitator sets the timer: {limit}" if action.minutes else "The facilitator stops the timer",
             )
+        elif isinstance(action, EndGame):
+            story.add("facilitator", "The facilitator ends the game: this round is played out, then scored")
+            self.state.paused = False
+            self.machine.ending = True
         elif isinstance(action, Pause):
             self.state.paused = True
             story.add("facilitator", "The facilitator pauses the game")
@@ -200,6 +205,7 @@ class Game:
     # --- the log -------------------------------------------------------------------------
 
     def _start(self, state: GameState) -> None:
+        self.machine.ending = False  # a replay (after an undo) decides anew
         story = Story(state)
         self.machine.use(state, story)
         self.machine.settle()

@@ -14,6 +14,7 @@ from negotiate.engine.actions import (
     Campaign,
     Counter,
     DealSpec,
+    EndGame,
     Endorse,
     EndPhase,
     HandOver,
@@ -117,7 +118,7 @@ def reason(table: Table, state: GameState, action: ActionModel) -> str | None:
 
 
 def _facilitator_reason(table: Table, state: GameState, action: ActionModel) -> str | None:
-    if isinstance(action, (Announce, SetTimer)):
+    if isinstance(action, (Announce, SetTimer, EndGame)):
         return None
     if isinstance(action, HandOver):
         return None if action.seat in table.seats else f"unknown seat {action.seat!r}"
@@ -568,6 +569,7 @@ def _facilitator_actions(table: Table, state: GameState) -> list[ActionModel]:
     out: list[ActionModel] = [Resume() if state.paused else Pause()]
     if state.phase in PLAYER_PHASES and not state.paused:
         out.append(EndPhase())
+    out.append(EndGame())
     for card_id in shock_cards(table):
         card = table.content.shocks[card_id]
         targets: list[str | None] = [None] if card.strikes == "all" else [None, *_of_type(table, card.strikes)]

@@ -49,6 +49,8 @@ class RoundMachine:
         self.table = table
         self.state = state
         self.story = Story(state)
+        self.ending = False
+        """The facilitator ended the game: every phase ends at once, and this round is the last."""
         self.machine = Machine(
             model=self,
             states=PHASES,
@@ -75,7 +77,7 @@ class RoundMachine:
         """Run automatic phases and end finished ones until a seat must act or the game is over."""
         while self.state.phase != "game_over":
             phase = self.state.phase
-            if phase in AUTOMATIC or end_phase or self._over(phase):
+            if phase in AUTOMATIC or end_phase or self.ending or self._over(phase):
                 end_phase = False
                 self.advance()  # type: ignore[attr-defined]
             else:
@@ -93,7 +95,7 @@ class RoundMachine:
     # --- conditions and callbacks named in TRANSITIONS and by phase ----------------------
 
     def is_final(self) -> bool:
-        return rounds.is_final(self.table, self.state)
+        return self.ending or rounds.is_final(self.table, self.state)
 
     def next_round(self) -> None:
         rounds.next_round(self.table, self.state, self.story)

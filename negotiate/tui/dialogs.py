@@ -391,6 +391,7 @@ def _facilitator_line(kind: str) -> str:
         "pause": "Pause the game",
         "resume": "Resume the game",
         "end_phase": "End this phase now",
+        "end_game": "End the game now: this round is played out, then scored",
     }.get(kind, kind)
 
 
