@@ -133,3 +133,40 @@ async def test_the_phase_timer_reaches_every_seat_and_at_time_up_ends_the_phase(
         assert host.game.state.phase != phase, "time up ended the phase"
         assert [a.type for a in host.game.log][-1:] == ["end_phase"], "as the facilitator's action, in the log"
         await seat.close()
+
+
+async def test_the_console_writes_the_class_debrief(tmp_path, content, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    async with serving(tmp_path, content) as run:
+        made = await run.new_class("classroom", tables=2, bots="default")
+        for t in made["tables"]:
+            await run.start(t["table"])
+            await run.settled(t["table"], timeout=30)
+        app = NegotiateApp(content, teach=(run.url, TOKEN))
+        async with app.run_test(size=(140, 40)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, ConsoleScreen) and app.screen.tables, "the tables")
+            await pilot.press("d")
+            written = tmp_path / f"class-{made['class']}-debrief.html"
+            await until(pilot, written.exists, "the debrief written", tries=400)
+        page = written.read_text()
+        assert all(t["table"] in page for t in made["tables"]) and "<script" not in page
+        assert (tmp_path / f"class-{made['class']}-debrief.md").exists()
+
+
+async def test_a_seats_code_opens_no_facilitators_control(tmp_path, content):
+    from tests.net_helpers import seat_codes
+
+    async with serving(tmp_path, content) as run:
+        made = await run.new_class()
+        table, code = made["tables"][0]["table"], seat_codes(made)["zanoka"]
+        for method, path, body in (
+            ("GET", "/api/status", None),
+            ("GET", f"/api/tables/{table}/controls", None),
+            ("POST", f"/api/tables/{table}/act", {"action": {"type": "pause"}}),
+            ("POST", "/api/start", {"table": table}),
+        ):
+            async with run.http.request(
+                method, run.url + path, json=body, headers={"Authorization": f"Bearer {code}"}
+            ) as answer:
+                assert answer.status == 401, path
+        assert not run.host(table).started and not run.host(table).game.log

@@ -4,6 +4,8 @@ action, sent to the table's log (so it replays, and the debrief shows it)."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -21,6 +23,7 @@ from negotiate.content import Content
 from negotiate.engine import ActionModel
 from negotiate.engine.actions import PERSON, TEXT_LIMIT, parse_action
 from negotiate.engine.game import _shortened
+from negotiate.engine.save import SaveError, from_save
 from negotiate.engine.table import Table, table_for
 from negotiate.tui.words import PHASES
 
@@ -63,6 +66,7 @@ class ConsoleScreen(Screen[None]):
         Binding("t", "timer", "Timer"),
         Binding("T", "timer_all", "Timer for all"),
         Binding("h", "hand_over", "Hand a seat over"),
+        Binding("d", "debrief", "Debrief the class"),
         Binding("p", "pause_all", "Pause all"),
         Binding("r", "resume_all", "Resume all"),
         Binding("q", "app.quit", "Quit"),
@@ -134,7 +138,7 @@ class ConsoleScreen(Screen[None]):
         if self.tables:
             grid.move_cursor(row=min(row, len(self.tables) - 1))
         self.query_one("#console-note", Static).update(
-            f"{len(self.tables)} table(s) · Enter (or c): pause, undo, end the phase or inject a shock at the table under the cursor; m: a message to it; h: hand a seat to a bot or back"
+            f"{len(self.tables)} table(s) · Enter (or c): pause, undo, end the phase or inject a shock at the table under the cursor; m: a message to it; h: hand a seat over; d: the class's debrief"
         )
 
     def _table(self, status: dict[str, Any]) -> Table:
@@ -220,6 +224,27 @@ class ConsoleScreen(Screen[None]):
 
         self.app.push_screen(ChoiceDialog(f"A phase timer at {', '.join(tables)}", choices), chosen)
 
+    async def action_debrief(self) -> None:
+        """The debrief of the class of the table under the cursor (its games so far), written as
+        HTML and Markdown in this folder; a game not over reveals no secret."""
+        if not self.tables:
+            return
+        klass = self.tables[self.query_one(DataTable).cursor_row]["class"]
+        try:
+            tables = (await self._call("GET", f"/api/classes/{klass}/export"))["tables"]
+        except ConsoleError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Writing the debrief of class {klass}…")
+        out = Path(f"class-{klass}-debrief")
+        content: Content = self.app.content  # type: ignore[attr-defined]
+        try:
+            await asyncio.to_thread(write_debrief, content, tables, out)
+        except (SaveError, OSError) as exc:
+            self.notify(str(exc), title="No debrief", severity="error")
+            return
+        self.notify(f"{out}.html and {out}.md", title="Debrief written")
+
     def action_hand_over(self) -> None:
         """Hand a seat of the table under the cursor to a bot, or give a bot's seat back to a person."""
         if not self.tables:
@@ -251,6 +276,18 @@ class ConsoleScreen(Screen[None]):
 
     async def action_resume_all(self) -> None:
         await self._all("resume", False)
+
+
+def write_debrief(content: Content, tables: list[dict[str, Any]], out: Path) -> None:
+    """A class's debrief from its exported saves, as OUT.html and OUT.md."""
+    from negotiate.debrief.render import build, html, markdown
+
+    debriefs = []
+    for t in tables:
+        game = from_save(content, t["save"], f"table {t['table']}")
+        debriefs.append(build(game, t["save"].get("seating") or {}, t["table"]))
+    out.with_suffix(".html").write_text(html(debriefs), encoding="utf-8")
+    out.with_suffix(".md").write_text(markdown(debriefs), encoding="utf-8")
 
 
 class AnnounceDialog(ModalScreen[str | None]):
