@@ -89,4 +89,26 @@ async def test_the_projector_screen_shows_the_year_the_world_and_the_deals_in_fo
             assert "The game is over" in shown and "Deals in force" in shown and "Crisis pressure" in shown
             year = str(screen.link.seen.view.year)
             assert screen.query_one("#projector-year", Digits).value == year
-        assert app.link is not None and app.link.closed
+        assert app.links and all(link.closed for link in app.links)
+
+
+async def test_the_class_view_shows_every_table_side_by_side(tmp_path, content):
+    from negotiate.tui.projector import ClassScreen
+
+    async with serving(tmp_path, content) as run:
+        made = await run.new_class("classroom", tables=2, rounds=1, bots="default")
+        app = NegotiateApp(content, watch=(run.url, made["class"], TOKEN))
+        async with app.run_test(size=(160, 45)) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if isinstance(app.screen, ClassScreen):
+                    break
+            assert isinstance(app.screen, ClassScreen) and len(app.screen.links) == 2
+            for t in made["tables"]:
+                await run.start(t["table"])
+                await run.settled(t["table"], timeout=30)
+            await asyncio.sleep(0.2)
+            await pilot.pause()
+            shown = html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+            assert all(t["table"] in shown for t in made["tables"])
+            assert shown.count("The game is over") == 2 and "Crisis pressure" in shown

@@ -74,7 +74,11 @@ def add_parsers(sub: argparse._SubParsersAction, whole: Any, at_least_one: Any) 
 
     watch = sub.add_parser("watch", help="the room's screen: one table's public view (the facilitator's token)")
     watch.add_argument("url", nargs="?", default=None, metavar="URL", help=f"the server (default: {DEFAULT_URL})")
-    watch.add_argument("table", metavar="TABLE", help="the table, as `class status` names it (CLASS-N)")
+    watch.add_argument(
+        "table",
+        metavar="TABLE|CLASS",
+        help="a table, as `class status` names it (CLASS-N), or a class: every table side by side",
+    )
 
     join = sub.add_parser("join", help="play a seat at a table on a server, with its join code")
     join.add_argument("url", nargs="?", default=None, metavar="URL", help=f"the server (default: {DEFAULT_URL})")

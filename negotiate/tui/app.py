@@ -3,6 +3,7 @@ switches between the start screen, the table and the end screen, and keeps the t
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,8 @@ class NegotiateApp(App[None]):
         self.watching = watch
         """The server's address, a table and the facilitator's token: the room's screen for that table."""
         self.link: SeatLink | None = None
+        self.links: list[SeatLink] = []
+        """The room's screen's links, one a table it shows (closed when the app ends)."""
         """The seat's link to the server's table, once joined (closed when the app ends)."""
         self.bot_delay = bot_delay
         """Seconds a bot's move stays on screen before the next one (any key skips it)."""
@@ -74,17 +77,29 @@ class NegotiateApp(App[None]):
             self.push_screen(StartScreen())
 
     async def _watch(self, url: str, table: str, token: str) -> None:
-        from negotiate.net.client import JoinError, SeatLink
-        from negotiate.tui.projector import ProjectorScreen
+        """The room's screen: one table (CLASS-N), or every table of a class side by side."""
+        from negotiate.net.client import JoinError, SeatLink, call
+        from negotiate.tui.projector import ClassScreen, ProjectorScreen
 
-        link = SeatLink(url, "", self.content, watch=(table, token))
         try:
-            await link.open()
+            tables = (
+                [table]
+                if "-" in table
+                else [
+                    t["table"]
+                    for t in (await asyncio.to_thread(call, url, "GET", f"/api/status?class={table}", None, token))[
+                        "tables"
+                    ]
+                ]
+            )
+            links = [SeatLink(url, "", self.content, watch=(one, token)) for one in tables]
+            for link in links:
+                await link.open()
         except JoinError as exc:
             self.exit(message=f"negotiate: {exc}")
             return
-        self.link = link
-        self.push_screen(ProjectorScreen(link))
+        self.links = links
+        self.push_screen(ProjectorScreen(links[0]) if "-" in table else ClassScreen(links))
 
     def _orphaned(self) -> None:
         """A seat's app whose parent is gone (the server that ran it for a browser tab died, say)
@@ -93,8 +108,9 @@ class NegotiateApp(App[None]):
             self.exit()
 
     async def on_unmount(self) -> None:
-        if self.link is not None:
-            await self.link.close()
+        for link in [self.link, *self.links]:
+            if link is not None:
+                await link.close()
 
     def begin(self, session: Sitting) -> None:
         """Sit down at the table of this session (from the start screen, a save, or the CLI)."""

@@ -6,6 +6,7 @@ secret: the server sends it the public view only, with no seat's agenda, hand or
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -21,6 +22,51 @@ LATEST_LINES = 8
 """The latest events shown."""
 NEWS = ("trend", "shock", "deal", "audit", "evidence", "end", "facilitator")
 """The kinds of event the room's screen shows (not every track's move, pass or reason)."""
+
+
+class ClassScreen(Screen[None]):
+    """Every table of a class side by side, for the room: year, phase, world tracks, deals in
+    force and the latest news of each (public views only)."""
+
+    BINDINGS = [("q", "app.quit", "Quit")]
+
+    def __init__(self, links: list[SeatLink]):
+        super().__init__()
+        self.links = links
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="class-tables"):
+            for n, _ in enumerate(self.links):
+                yield VerticalScroll(Static(id=f"class-table-{n}"), classes="class-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for n, link in enumerate(self.links):
+            assert link.watch is not None
+            self.query_one(f"#class-table-{n}").parent.border_title = link.watch[0]  # type: ignore[union-attr]
+            link.on_change = lambda _, n=n: self.draw(n) if self.is_attached else None  # type: ignore[misc]
+            self.draw(n)
+
+    def draw(self, n: int) -> None:
+        link = self.links[n]
+        assert link.table is not None
+        table, view = link.table, link.seen.view
+        text = Text()
+        text.append(f"{view.year}\n", style="bold reverse")
+        if view.phase == "game_over":
+            text.append("The game is over\n", style="bold")
+        else:
+            text.append(f"round {view.round + 1} of {view.rounds} · {PHASES.get(view.phase, view.phase)}\n")
+        if view.paused:
+            text.append("PAUSED\n", style="bold yellow")
+        if view.window:
+            text.append("WINDOW\n", style="bold cyan")
+        in_force = [d for d in view.deals if d.status == "in_force"]
+        text.append(f"deals in force: {len(in_force)}\n", style="bold")
+        news = Text()
+        for event in [e for e in link.events if e.kind in NEWS][-3:]:
+            news.append(f"\n{table.year(event.round)} {event.text}", style="dim")
+        self.query_one(f"#class-table-{n}", Static).update(Group(text, panels.global_tracks(table, view), news))
 
 
 class ProjectorScreen(Screen[None]):
