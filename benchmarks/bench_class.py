@@ -41,7 +41,7 @@ from typing import Any
 from negotiate.bots import default_lineup
 from negotiate.content import load_content
 from negotiate.engine import Game
-from negotiate.net.client import JoinError, call
+from negotiate.net.facilitator import JoinError, call
 
 SCENARIO, CLIENTS, SEED = "classroom", 40, 1
 TARGET_P99_MS = 100.0

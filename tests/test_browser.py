@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from negotiate.net.client import call
+from negotiate.net.facilitator import call
 
 CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "browser-test-token"

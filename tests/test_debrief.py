@@ -11,8 +11,9 @@ import pytest
 
 from negotiate.bots import default_lineup
 from negotiate.content import load_content
-from negotiate.debrief import build, html, markdown, no_deal
+from negotiate.debrief.baseline import no_deal
 from negotiate.debrief.command import cmd_debrief
+from negotiate.debrief.render import build, html, markdown
 from negotiate.engine import Game
 from negotiate.engine.actions import Counter, Propose, Ratify, Refuse
 from negotiate.engine.save import from_save, to_save

@@ -452,7 +452,7 @@ def _serve(port: int, store: str, env: dict[str, str]) -> subprocess.Popen[str]:
 
 
 def test_two_processes_serve_a_class_and_one_goes_on_when_the_other_dies(schema: str, tmp_path: Path) -> None:
-    from negotiate.net.client import call
+    from negotiate.net.facilitator import call
 
     env = {**os.environ, "NEGOTIATE_DATA": str(tmp_path / "data"), "NEGOTIATE_TOKEN": "x"}
     store = f"{POSTGRES}?schema={schema}"

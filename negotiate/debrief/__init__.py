@@ -1,6 +1,3 @@
-"""The debrief of a game or a class: what happened, why, and what cooperation was worth."""
-
-from negotiate.debrief.baseline import Baseline, no_deal
-from negotiate.debrief.render import GameDebrief, build, html, markdown
-
-__all__ = ["Baseline", "GameDebrief", "build", "html", "markdown", "no_deal"]
+"""The debrief of a game or a class: what happened, why, and what cooperation was worth
+(`render.build`, `render.html`, `render.markdown`; the no-deal game: `baseline.no_deal`).
+Nothing is imported here, so the command line loads the charts only when a debrief is made."""

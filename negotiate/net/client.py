@@ -14,19 +14,17 @@ import os
 import random
 import secrets
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
 import aiohttp
-from platformdirs import user_data_dir
 
 from negotiate.content import Content
 from negotiate.engine import ActionModel, Event
 from negotiate.engine.game import _shortened
 from negotiate.engine.table import Table, table_for
+from negotiate.net.facilitator import JoinError
 from negotiate.net.protocol import (
     Ack,
     Act,
@@ -44,42 +42,12 @@ from negotiate.net.protocol import (
 
 log = logging.getLogger("negotiate.client")
 
-DEFAULT_URL = "http://127.0.0.1:8765"
 BACKOFF = (0.2, 0.5, 1.0, 2.0, 5.0)
 """Seconds between tries to reconnect (the last one repeats)."""
 TIMING = "NEGOTIATE_TIMING"
 """An environment variable: a folder where each seat's link notes, one JSON line per event in
 TABLE-SEAT.jsonl, when it sends an action and when an answer or update arrives (wall clock in
 nanoseconds, comparable across processes on one machine). For benchmarks/bench_class.py."""
-
-
-def data_folder() -> Path:
-    """Where the server keeps its store and token: $NEGOTIATE_DATA if set, else the platform's data folder."""
-    chosen = os.environ.get("NEGOTIATE_DATA")
-    return Path(chosen) if chosen else Path(user_data_dir("negotiate", appauthor=False))
-
-
-def token_file() -> Path:
-    return data_folder() / "server-token"
-
-
-def read_token() -> str:
-    """The facilitator's token: $NEGOTIATE_TOKEN, else the file `negotiate serve` wrote."""
-    token = os.environ.get("NEGOTIATE_TOKEN")
-    if token:
-        return token
-    path = token_file()
-    try:
-        return path.read_text(encoding="utf-8").strip()
-    except OSError:
-        raise JoinError(
-            f"no facilitator's token: set NEGOTIATE_TOKEN, or run this where `negotiate serve` wrote {path}"
-        ) from None
-
-
-class JoinError(Exception):
-    """A seat (or facilitator) cannot reach its table; the text says why and what to do."""
-
 
 # --- a seat ----------------------------------------------------------------------------------
 
@@ -312,29 +280,3 @@ async def play_bot(url: str, code: str, spec: str, content: Content, seed: int =
                 await changed.wait()
     finally:
         await link.close()
-
-
-# --- the facilitator -------------------------------------------------------------------------
-
-
-def call(url: str, method: str, path: str, body: dict[str, Any] | None = None, token: str | None = None) -> Any:
-    """A facilitator's request to the server; JoinError says what went wrong, in words."""
-    request = urllib.request.Request(
-        url.rstrip("/") + path,
-        data=json.dumps(body).encode() if body is not None else None,
-        method=method,
-        headers={"Authorization": f"Bearer {token or read_token()}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        try:
-            reason = json.loads(exc.read()).get("error", exc.reason)
-        except (json.JSONDecodeError, AttributeError):
-            reason = exc.reason
-        raise JoinError(f"the server at {url} refuses: {reason}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise JoinError(
-            f"cannot reach the server at {url}: {getattr(exc, 'reason', exc)}; is `negotiate serve` running?"
-        ) from None

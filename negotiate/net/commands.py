@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from negotiate.content import Content
-from negotiate.net.client import DEFAULT_URL, JoinError, call, data_folder
+from negotiate.net.facilitator import DEFAULT_URL, JoinError, call, data_folder
 
 STORE_NAME = "server.sqlite3"
 
@@ -220,7 +220,7 @@ def cmd_join(args: argparse.Namespace, content: Content) -> int:
 
 
 def cmd_teach(args: argparse.Namespace, content: Content) -> int:
-    from negotiate.net.client import read_token
+    from negotiate.net.facilitator import read_token
     from negotiate.tui.console import teach_app
 
     try:
@@ -232,7 +232,7 @@ def cmd_teach(args: argparse.Namespace, content: Content) -> int:
 
 
 def cmd_watch(args: argparse.Namespace, content: Content) -> int:
-    from negotiate.net.client import read_token
+    from negotiate.net.facilitator import read_token
     from negotiate.tui.projector import watch_app
 
     try:

@@ -583,7 +583,7 @@ def facilitator_token() -> tuple[str, str]:
     """The facilitator's token, and where it comes from: $NEGOTIATE_TOKEN, or the one in the
     token file (kept from the last start, so a restart changes nothing for the facilitator), or
     a new one written there, in a file only its owner can read."""
-    from negotiate.net.client import token_file
+    from negotiate.net.facilitator import token_file
 
     token = os.environ.get("NEGOTIATE_TOKEN")
     if token:

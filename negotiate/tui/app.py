@@ -78,7 +78,8 @@ class NegotiateApp(App[None]):
 
     async def _watch(self, url: str, table: str, token: str) -> None:
         """The room's screen: one table (CLASS-N), or every table of a class side by side."""
-        from negotiate.net.client import JoinError, SeatLink, call
+        from negotiate.net.client import SeatLink
+        from negotiate.net.facilitator import JoinError, call
         from negotiate.tui.projector import ClassScreen, ProjectorScreen
 
         try:

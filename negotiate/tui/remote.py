@@ -26,7 +26,8 @@ from negotiate.engine.legal import reason
 from negotiate.engine.scoring import ScoreLine
 from negotiate.engine.state import clone
 from negotiate.engine.table import Table
-from negotiate.net.client import JoinError, SeatLink
+from negotiate.net.client import SeatLink
+from negotiate.net.facilitator import JoinError
 from negotiate.net.host import WAITING
 from negotiate.tui.session import HUMAN, Asked, Board
 
