@@ -513,6 +513,7 @@ class Server:
             "crisis_max": game.table.scenario.global_tracks["crisis"].max,
             "governance": game.state.global_tracks["governance"],
             "idle": round(time.monotonic() - host.moved_at),
+            "timer": timer.model_dump() if (timer := host.timer()) else None,
             "started": host.started,
             "seating": host.seating(),
             "connected": host.connected(),

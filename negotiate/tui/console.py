@@ -56,6 +56,14 @@ def alerts(status: dict[str, Any]) -> list[str]:
     return found
 
 
+def clock(timer: dict[str, Any] | None) -> Text | str:
+    """A table's phase timer: the time left of its minutes, red once time is up."""
+    if not timer:
+        return "-"
+    left = max(0, int(timer["left"]))
+    return Text(f"{left // 60:02d}:{left % 60:02d} of {timer['minutes']}:00", style="bold red" if left == 0 else "")
+
+
 class ConsoleScreen(Screen[None]):
     """Every table of the server; Enter opens the controls of the table under the cursor."""
 
@@ -86,7 +94,9 @@ class ConsoleScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         grid = self.query_one(DataTable)
-        grid.add_columns("table", "scenario", "year", "phase", "turn", "devices", "crisis", "governance", "alerts")
+        grid.add_columns(
+            "table", "scenario", "year", "phase", "turn", "timer", "devices", "crisis", "governance", "alerts"
+        )
         self._session = aiohttp.ClientSession(headers={"Authorization": f"Bearer {self.token}"})
         await self.look()
         self.set_interval(POLL, self.look)
@@ -130,6 +140,7 @@ class ConsoleScreen(Screen[None]):
                 f"{t['year']} (round {t['round'] + 1})",
                 state,
                 t["turn"] or "-",
+                clock(t["timer"]),
                 f"{len([s for s in humans if s in t['connected']])}/{len(humans)}",
                 f"{t['crisis']}/{t['crisis_max']}",
                 str(t["governance"]),
