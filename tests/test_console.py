@@ -170,3 +170,19 @@ async def test_a_seats_code_opens_no_facilitators_control(tmp_path, content):
             ) as answer:
                 assert answer.status == 401, path
         assert not run.host(table).started and not run.host(table).game.log
+
+
+async def test_the_console_in_a_browser_asks_for_the_token(tmp_path, content):
+    from negotiate.tui.console import TokenScreen
+
+    async with serving(tmp_path, content) as run:
+        await run.new_class()
+        app = NegotiateApp(content, teach=(run.url, None))
+        async with app.run_test(size=(120, 30)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, TokenScreen), "the token asked for")
+            await pilot.press(*"wrong", "enter")
+            await until(pilot, lambda: "refuses" in shown(app), "the wrong token refused")
+            field = app.screen.query_one("#token")
+            field.value = ""  # type: ignore[attr-defined]
+            await pilot.press(*TOKEN, "enter")
+            await until(pilot, lambda: isinstance(app.screen, ConsoleScreen) and app.screen.tables, "the console")

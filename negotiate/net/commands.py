@@ -71,6 +71,9 @@ def add_parsers(sub: argparse._SubParsersAction, whole: Any, at_least_one: Any) 
 
     teach = sub.add_parser("teach", help="the facilitator's console: every table, its alerts and controls")
     teach.add_argument("url", nargs="?", default=None, metavar="URL", help=f"the server (default: {DEFAULT_URL})")
+    teach.add_argument(
+        "--ask-token", action="store_true", help="ask for the facilitator's token on screen (as in a browser)"
+    )
 
     watch = sub.add_parser("watch", help="the room's screen: one table's public view (the facilitator's token)")
     watch.add_argument("url", nargs="?", default=None, metavar="URL", help=f"the server (default: {DEFAULT_URL})")
@@ -223,6 +226,8 @@ def cmd_teach(args: argparse.Namespace, content: Content) -> int:
     from negotiate.net.facilitator import read_token
     from negotiate.tui.console import teach_app
 
+    if args.ask_token:
+        return teach_app(content, args.url or DEFAULT_URL, None)
     try:
         token = read_token()
     except JoinError as exc:

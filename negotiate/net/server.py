@@ -622,15 +622,23 @@ async def run(
     server = Server(store, content, token, (advertise or url).rstrip("/"))
     server.url = url
     runners = [web.AppRunner(server.app(), access_log=None)]
+    ports = [port]
     if web_port is not None:
         server.web = browsers = f"http://{seen_as}:{web_port}"
-        runners.append(web.AppRunner(await _browser_seats(url, host, web_port, browsers, content), access_log=None))
-    for runner, at in zip(runners, (port, web_port)):
+        console = f"http://{seen_as}:{web_port + 1}"
+        for at, public, args in (
+            (web_port, browsers, ["join", url]),
+            (web_port + 1, console, ["teach", url, "--ask-token"]),
+        ):
+            runners.append(web.AppRunner(await _in_browsers(args, host, at, public, content), access_log=None))
+            ports.append(at)
+    for runner, at in zip(runners, ports):
         await runner.setup()
         await web.TCPSite(runner, host, at).start()
     say(f"negotiate table server at {url}  ({len(server.hosts)} table(s), store: {store.where})")
     if server.web:
         say(f"browsers play at {server.web}  (students open it and type their join code)")
+        say(f"the facilitator's console in a browser: {console}  (it asks for the token)")
     say(f"the facilitator's token: {where}")
     try:
         await asyncio.Event().wait()
@@ -652,17 +660,18 @@ def _reachable(host: str) -> str:
             return "127.0.0.1"
 
 
-async def _browser_seats(url: str, host: str, port: int, public: str, content: Content) -> web.Application:
-    """textual-serve's app: each browser tab runs `negotiate join URL` (the student types the
-    code: a tab cannot pass it in its address)."""
+async def _in_browsers(args: list[str], host: str, port: int, public: str, content: Content) -> web.Application:
+    """textual-serve's app: each browser tab runs `negotiate ARGS...` (`join URL`: the student
+    types the code, since a tab cannot pass it in its address; `teach URL --ask-token`: the
+    facilitator types the token)."""
     import shlex
     import sys
 
     from textual_serve.server import Server as TextualServer
 
     folder = ["--content", str(content.root)] if Path(content.root) != Path(shipped_root()) else []
-    command = "exec " + shlex.join([sys.executable, "-m", "negotiate", *folder, "join", url])  # no shell between
-    seats = TextualServer(command, host=host, port=port, title="negotiate", public_url=public)
-    app = await seats._make_app()  # its own `serve` runs a loop of its own; this one serves beside ours
+    command = "exec " + shlex.join([sys.executable, "-m", "negotiate", *folder, *args])  # no shell between
+    served = TextualServer(command, host=host, port=port, title="negotiate", public_url=public)
+    app = await served._make_app()  # its own `serve` runs a loop of its own; this one serves beside ours
     app.on_startup.clear()  # where it prints its banner: `run` says where browsers play
     return app

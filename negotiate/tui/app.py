@@ -36,7 +36,7 @@ class NegotiateApp(App[None]):
         bot_delay: float = 0.6,
         join: tuple[str, str | None] | None = None,
         watch: tuple[str, str, str] | None = None,
-        teach: tuple[str, str] | None = None,
+        teach: tuple[str, str | None] | None = None,
     ):
         """`join`: the server's address and a seat's join code (None: asked for), to play at a
         server's table instead of at this computer."""
@@ -60,9 +60,13 @@ class NegotiateApp(App[None]):
         if self.first_session is not None:
             self.begin(self.first_session)
         elif self.teaching is not None:
-            from negotiate.tui.console import ConsoleScreen
+            from negotiate.tui.console import ConsoleScreen, TokenScreen
 
-            self.push_screen(ConsoleScreen(*self.teaching))
+            url, token = self.teaching
+            if token is None:  # served to a browser: it ends with the server that runs it
+                self._launcher = os.getppid()
+                self.set_interval(2, self._orphaned)
+            self.push_screen(TokenScreen(url) if token is None else ConsoleScreen(url, token))
         elif self.watching is not None:
             self.run_worker(self._watch(*self.watching), exclusive=True)
         elif self.join is not None:

@@ -25,6 +25,7 @@ from negotiate.engine.actions import PERSON, TEXT_LIMIT, parse_action
 from negotiate.engine.game import _shortened
 from negotiate.engine.save import SaveError, from_save
 from negotiate.engine.table import Table, table_for
+from negotiate.net.facilitator import JoinError, call
 from negotiate.tui.words import PHASES
 
 POLL = 1.0
@@ -343,8 +344,35 @@ class ConsoleError(Exception):
     """The server could not be asked, or refused; the text says why."""
 
 
-def teach_app(content: Content, url: str, token: str) -> int:
-    """Run the facilitator's console for the server at `url`."""
+class TokenScreen(Screen[None]):
+    """Type the facilitator's token (the console in a browser asks for it)."""
+
+    def __init__(self, url: str):
+        super().__init__()
+        self.url = url
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="join", classes="dialog wide"):
+            yield Static(f"[b]The facilitator's console[/b] at {self.url}\nType the facilitator's token.")
+            yield Input(password=True, id="token", max_length=200)
+            yield Static("", id="token-error", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#token", Input).focus()
+
+    @on(Input.Submitted, "#token")
+    async def _open(self, event: Input.Submitted) -> None:
+        token = event.value.strip()
+        try:
+            await asyncio.to_thread(call, self.url, "GET", "/api/status", None, token)
+        except JoinError as exc:
+            self.query_one("#token-error", Static).update(f"✗ {exc}")
+            return
+        self.app.switch_screen(ConsoleScreen(self.url, token))
+
+
+def teach_app(content: Content, url: str, token: str | None) -> int:
+    """Run the facilitator's console for the server at `url` (no token: it asks for one)."""
     from negotiate.tui.app import NegotiateApp
 
     NegotiateApp(content, teach=(url, token)).run()
