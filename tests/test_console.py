@@ -186,3 +186,22 @@ async def test_the_console_in_a_browser_asks_for_the_token(tmp_path, content):
             field.value = ""  # type: ignore[attr-defined]
             await pilot.press(*TOKEN, "enter")
             await until(pilot, lambda: isinstance(app.screen, ConsoleScreen) and app.screen.tables, "the console")
+
+
+async def test_a_control_for_the_class_reaches_every_table_of_it(tmp_path, content):
+    async with serving(tmp_path, content) as run:
+        made = await run.new_class("crisis-2015", tables=2, bots="none")
+        tables = [t["table"] for t in made["tables"]]
+        for table in tables:
+            await run.start(table)
+        app = NegotiateApp(content, teach=(run.url, TOKEN))
+        async with app.run_test(size=(140, 40)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, ConsoleScreen) and app.screen.tables, "the tables")
+            await pilot.press("C")
+            await until(pilot, lambda: isinstance(app.screen, FacilitatorMenu), "the controls")
+            await pilot.press("down", "enter")  # end this phase
+            await until(
+                pilot,
+                lambda: all(run.host(t).game.log and run.host(t).game.log[-1].type == "end_phase" for t in tables),
+                "the phase ended at both tables",
+            )

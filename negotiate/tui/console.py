@@ -70,6 +70,7 @@ class ConsoleScreen(Screen[None]):
 
     BINDINGS = [
         Binding("c", "controls", "Controls"),
+        Binding("C", "controls_class", "Controls for the class"),
         Binding("m", "announce", "Message the table"),
         Binding("M", "announce_all", "Message all"),
         Binding("t", "timer", "Timer"),
@@ -150,7 +151,7 @@ class ConsoleScreen(Screen[None]):
         if self.tables:
             grid.move_cursor(row=min(row, len(self.tables) - 1))
         self.query_one("#console-note", Static).update(
-            f"{len(self.tables)} table(s) · Enter (or c): pause, undo, end the phase or inject a shock at the table under the cursor; m: a message to it; h: hand a seat over; d: the class's debrief"
+            f"{len(self.tables)} table(s) · Enter (or c): pause, undo, end the phase or the game, or inject a shock at the table under the cursor (C: at every table of its class); m: a message to it; h: hand a seat over; d: the class's debrief"
         )
 
     def _table(self, status: dict[str, Any]) -> Table:
@@ -160,13 +161,21 @@ class ConsoleScreen(Screen[None]):
     async def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
         await self.action_controls()
 
-    async def action_controls(self) -> None:
+    async def action_controls_class(self) -> None:
+        await self.action_controls(every=True)
+
+    async def action_controls(self, every: bool = False) -> None:
+        """The controls of the table under the cursor; `every`: the one chosen goes to every
+        table of its class still playing (each table's rules judge it there)."""
         from negotiate.tui.dialogs import UNDO_ONE, FacilitatorMenu
 
         grid = self.query_one(DataTable)
         if not self.tables:
             return
         status = self.tables[grid.cursor_row]
+        tables = [t["table"] for t in self.tables if every and t["class"] == status["class"] and not t["finished"]] or [
+            status["table"]
+        ]
         try:
             actions = [
                 parse_action(a) for a in (await self._call("GET", f"/api/tables/{status['table']}/controls"))["actions"]
@@ -176,8 +185,8 @@ class ConsoleScreen(Screen[None]):
             return
 
         async def chosen(choice: ActionModel | int | None) -> None:
-            if isinstance(choice, ActionModel):
-                await self.send(status["table"], choice)
+            for table in tables if isinstance(choice, ActionModel) else ():
+                await self.send(table, choice)  # type: ignore[arg-type]
 
         self.app.push_screen(FacilitatorMenu(self._table(status), actions, None, UNDO_ONE), chosen)
 
