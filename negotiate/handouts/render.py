@@ -4,24 +4,12 @@ codes and join command (`negotiate.net.sheet`)."""
 
 from __future__ import annotations
 
-import jinja2
 from markupsafe import Markup
 
 from negotiate.handouts.brief import AGENDA_REMINDER, ClassCodes, Handouts
-from negotiate.net.sheet import join_command, qr_svg, qr_text
+from negotiate.net.sheet import join_command, qr_svg, qr_text, templates
 
 TEMPLATE = "handouts.html.j2"
-
-
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("negotiate.handouts", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 def render(made: Handouts, codes: ClassCodes | None = None, url: str = "", web: str | None = None) -> str:
@@ -43,7 +31,7 @@ def render(made: Handouts, codes: ClassCodes | None = None, url: str = "", web: 
                 for seat, code in table.seats.items()
             ]
             tables.append({"number": table.number, "id": table.table, "cards": cards})
-    template = _environment().get_template(TEMPLATE)
+    template = templates("negotiate.handouts").get_template(TEMPLATE)
     return template.render(
         made=made,
         sheet=made.run_sheet,

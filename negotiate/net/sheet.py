@@ -48,9 +48,11 @@ def qr_svg(text: str) -> str:
     return svg
 
 
-def _environment() -> jinja2.Environment:
+def templates(package: str) -> jinja2.Environment:
+    """The jinja2 environment of a package's printable pages (its `templates` folder): HTML
+    escaped, and a name missing from the page's data an error."""
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("negotiate.net", "templates"),
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -76,7 +78,7 @@ def render_sheet(class_id: str, scenario_title: str, url: str, cards: list[SeatC
         }
         for number, group in ((number, list(group)) for number, group in groupby(ordered, key=lambda c: c.table))
     ]
-    template = _environment().get_template(TEMPLATE)
+    template = templates("negotiate.net").get_template(TEMPLATE)
     return template.render(class_id=class_id, scenario_title=scenario_title, url=url, web=web, tables=tables)
 
 
