@@ -53,7 +53,7 @@ class Game:
 
     def __init__(self, content: Content, scenario: str | None = None, seed: int = 0, rounds: int | None = None):
         """A new game of a scenario (None: the default one). `rounds` plays only its first rounds."""
-        table = table_for(content, _shortened(content.scenario(scenario), rounds))
+        table = table_of(content, scenario, rounds)
         self._begin(table, seed, rounds if table.scenario is not content.scenario(scenario) else None)
 
     def rewound(self) -> Game:
@@ -244,6 +244,11 @@ class Game:
             except IllegalAction as exc:
                 raise IllegalAction(f"action {number} ({action.type}) is refused: {exc.reason}") from None  # type: ignore[attr-defined]
         return game
+
+
+def table_of(content: Content, scenario: str | None, rounds: int | None = None) -> Table:
+    """The table of a scenario (None: the default one), played for its first `rounds` rounds (None: all)."""
+    return table_for(content, _shortened(content.scenario(scenario), rounds))
 
 
 def _shortened(scenario: Scenario, rounds: int | None) -> Scenario:

@@ -22,8 +22,8 @@ import aiohttp
 
 from negotiate.content import Content
 from negotiate.engine import ActionModel, Event
-from negotiate.engine.game import _shortened
-from negotiate.engine.table import Table, table_for
+from negotiate.engine.game import table_of
+from negotiate.engine.table import Table
 from negotiate.net.facilitator import JoinError
 from negotiate.net.protocol import (
     Ack,
@@ -224,7 +224,7 @@ class SeatLink:
                 f"the table plays with other content than this installation's (digest {snapshot.content}, "
                 f"here {self.content.digest}): install the server's version of negotiate and its content"
             )
-        self.table = table_for(self.content, _shortened(self.content.scenario(snapshot.scenario), snapshot.rounds))
+        self.table = table_of(self.content, snapshot.scenario, snapshot.rounds)
 
     def _note(self, kind: str, **fields: Any) -> None:
         """With $NEGOTIATE_TIMING set to a folder, note an event there (see TIMING)."""

@@ -22,9 +22,9 @@ from negotiate.bots import default_lineup
 from negotiate.content import Content
 from negotiate.engine import ActionModel
 from negotiate.engine.actions import PERSON, TEXT_LIMIT, parse_action
-from negotiate.engine.game import _shortened
+from negotiate.engine.game import table_of
 from negotiate.engine.save import SaveError, from_save
-from negotiate.engine.table import Table, table_for
+from negotiate.engine.table import Table
 from negotiate.net.facilitator import JoinError, call
 from negotiate.tui.words import PHASES
 
@@ -156,7 +156,7 @@ class ConsoleScreen(Screen[None]):
 
     def _table(self, status: dict[str, Any]) -> Table:
         content: Content = self.app.content  # type: ignore[attr-defined]
-        return table_for(content, _shortened(content.scenario(status["scenario"]), status["rounds"]))
+        return table_of(content, status["scenario"], status["rounds"])
 
     async def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
         await self.action_controls()
