@@ -48,7 +48,7 @@ def no_deal(game: Game) -> Baseline:
     same year and phase (scores then leave the secret agendas out). Deterministic: the same
     game gives the same baseline."""
     table = game.table
-    base = Game(table.content, table.scenario.id, game.seed, game.rounds)
+    base = game.rewound()
     stop = _point(game)
     for _ in range(MAX_ACTIONS):
         seat = base.current_seat

@@ -85,6 +85,8 @@ class Host:
 
     handed: dict[str, str]
     """The seats the facilitator handed to a bot (its spec) or back to a person (PERSON)."""
+    timer_set: SetTimer | None
+    """The phase timer the facilitator set last, in the log as it stands."""
 
     def __init__(self, record: TableRecord, content: Content, store: Store):
         self.record = record
@@ -175,7 +177,7 @@ class Host:
 
     def timer(self) -> Timer | None:
         """The phase timer the facilitator set last (in the log as it stands), if any."""
-        last = next((a for a in reversed(self.game.effective_log()) if isinstance(a, SetTimer)), None)
+        last = self.timer_set
         if last is None or not last.minutes:
             return None
         now = self.paused_at if self.game.state.paused else time.monotonic()
@@ -359,8 +361,10 @@ class Host:
         self.game.apply(action)
         if isinstance(action, Undo):
             self.undone_at.append(self.seq)
-        if isinstance(action, (Undo, HandOver)):
-            self.handed = {a.seat: a.to for a in self.game.effective_log() if isinstance(a, HandOver)}
+        if isinstance(action, (Undo, HandOver, SetTimer)):  # what the log says of seats and the clock
+            kept = self.game.effective_log()
+            self.handed = {a.seat: a.to for a in kept if isinstance(a, HandOver)}
+            self.timer_set = next((a for a in reversed(kept) if isinstance(a, SetTimer)), None)
         self.marks.append(len(self.game.events))
 
     def _load(self) -> None:
@@ -371,7 +375,7 @@ class Host:
         """The number of events after each action (index: sequence number)."""
         self.undone_at: list[int] = []
         """Sequence numbers of the undos: a client that saw less needs the whole story again."""
-        self.handed = {}
+        self.handed, self.timer_set = {}, None
         for entry in self.store.log(record.id):
             self._apply(parse_action(entry.action))
             if entry.action_id is not None:
