@@ -18,13 +18,24 @@ from negotiate.net.facilitator import DEFAULT_URL, JoinError, call, data_folder
 STORE_NAME = "server.sqlite3"
 
 
+def port(text: str) -> int:
+    """A TCP port to listen on, 1 to 65533 (the browser seats and console take the next two)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, not {text!r}") from None
+    if not 1 <= value <= 65533:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65533, not {value}")
+    return value
+
+
 def add_parsers(sub: argparse._SubParsersAction, whole: Any, at_least_one: Any) -> None:
     """Add the networked commands to the `negotiate` command's parser."""
     serve = sub.add_parser("serve", help="run the table server for classes and workshops")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; 0.0.0.0 for a room's network)"
     )
-    serve.add_argument("--port", type=whole, default=8765, help="port (default: 8765)")
+    serve.add_argument("--port", type=port, default=8765, help="port (default: 8765)")
     serve.add_argument(
         "--store",
         metavar="PATH|URL",
