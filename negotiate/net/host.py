@@ -83,6 +83,7 @@ class Request:
 class Host:
     """A table's game and its writer."""
 
+    game: Game
     handed: dict[str, str]
     """The seats the facilitator handed to a bot (its spec) or back to a person (PERSON)."""
     timer_set: SetTimer | None
@@ -262,7 +263,7 @@ class Host:
                 await self._play_bots()
                 continue
             try:
-                answer = self._take(request)
+                answer = await self._take(request)
             except Exception:  # a defect must not stop the table: log it, refuse the action
                 log.exception("table %s: action %r failed", self.id, request.action)
                 answer = Reject(id=request.id or "", reason="the server failed to apply it; it is logged")
@@ -273,7 +274,7 @@ class Host:
             if isinstance(answer, Ack):
                 await self._play_bots()
 
-    def _take(self, request: Request) -> Ack | Reject:
+    async def _take(self, request: Request) -> Ack | Reject:
         device, action_id = request.device, request.id or ""
         seat = device.seat if device is not None else "facilitator"
         known = self.answers.get((seat, action_id)) if request.id else None
@@ -281,7 +282,13 @@ class Host:
             return known
         assert request.action is not None
         checked = self._check(seat, request.action, action_id)
-        answer = self._commit(checked, seat, request.id) if isinstance(checked, ActionModel) else checked
+        if isinstance(checked, Undo):  # an undo replays the game: on a copy, off the event loop
+            undone = await asyncio.get_running_loop().run_in_executor(None, self._undone)
+            answer: Ack | Reject = self._commit(checked, seat, request.id, undone)
+        elif isinstance(checked, ActionModel):
+            answer = self._commit(checked, seat, request.id)
+        else:
+            answer = checked
         if isinstance(answer, Reject):
             log.info("table %s: refused %s's %s: %s", self.id, seat, request.action.get("type"), answer.reason)
         if request.id:
@@ -313,10 +320,10 @@ class Host:
             return Reject(id=action_id, reason=problem)
         return action
 
-    def _commit(self, action: ActionModel, seat: str, action_id: str | None) -> Ack:
+    def _commit(self, action: ActionModel, seat: str, action_id: str | None, applied: Game | None = None) -> Ack:
         """Apply a checked action, commit it, then tell every seat."""
         before = len(self.game.events)
-        self._apply(action)
+        self._apply(action, applied)
         self.moved_at = now = time.monotonic()
         if isinstance(action, Pause):
             self.paused_at = now
@@ -357,8 +364,17 @@ class Host:
         else:
             self._tell_all()
 
-    def _apply(self, action: ActionModel) -> None:
-        self.game.apply(action)
+    def _undone(self) -> Game:
+        """The game after one more undo, replayed from its log on a copy."""
+        record = self.record
+        return Game.replayed(self.content, record.scenario, record.seed, [*self.game.log, Undo()], record.rounds)
+
+    def _apply(self, action: ActionModel, applied: Game | None = None) -> None:
+        """Apply an action to the game (or take `applied`, the game with it applied already)."""
+        if applied is None:
+            self.game.apply(action)
+        else:
+            self.game = applied
         if isinstance(action, Undo):
             self.undone_at.append(self.seq)
         if isinstance(action, (Undo, HandOver, SetTimer)):  # what the log says of seats and the clock
